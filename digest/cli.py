@@ -1,0 +1,124 @@
+"""The ``digest`` command line: thin wrappers that load configuration and call the core.
+
+``digest build`` and ``digest serve`` take the same common options as ``mkdocs build`` and
+``mkdocs serve`` and log in MkDocs' style.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import ClassVar
+
+import click
+
+from digest import __version__
+
+_config_option = click.option(
+    "-f",
+    "--config-file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Provide a specific MkDocs config (default: ./mkdocs.yml).",
+)
+_strict_option = click.option("-s", "--strict", is_flag=True, help="Fail on warnings (bad input included).")
+
+
+class _Formatter(logging.Formatter):
+    """MkDocs' log format: ``LEVEL   -  message`` with a coloured level."""
+
+    colours: ClassVar[dict[str, str]] = {"CRITICAL": "red", "ERROR": "red", "WARNING": "yellow", "DEBUG": "blue"}
+
+    def format(self, record: logging.LogRecord) -> str:
+        prefix = f"{record.levelname:<8}-  "
+        if record.levelname in self.colours:
+            prefix = click.style(prefix, fg=self.colours[record.levelname])
+        return prefix + super().format(record)
+
+
+def _setup_logging(verbose: bool, quiet: bool) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(_Formatter())
+    logger = logging.getLogger("mkdocs")
+    logger.handlers[:] = [handler]
+    logger.propagate = False
+    logger.setLevel(logging.DEBUG if verbose else logging.ERROR if quiet else logging.INFO)
+
+
+def _verbosity(func):
+    func = click.option("-v", "--verbose", is_flag=True, help="Enable verbose output.")(func)
+    return click.option("-q", "--quiet", is_flag=True, help="Silence warnings.")(func)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version")
+def cli() -> None:
+    """Digest: annotated news digests from articles and a glossary."""
+
+
+@cli.command()
+@_config_option
+@_strict_option
+@click.option("-d", "--site-dir", type=click.Path(), default=None, help="The directory to output the site to.")
+@_verbosity
+def build(config_file: str | None, strict: bool, site_dir: str | None, verbose: bool, quiet: bool) -> None:
+    """Generate the annotated pages, then build the site."""
+    from digest.commands import build as run_build
+
+    _setup_logging(verbose, quiet)
+    run_build(config_file, strict=strict, site_dir=site_dir)
+
+
+@cli.command()
+@_config_option
+@_strict_option
+@_verbosity
+def generate(config_file: str | None, strict: bool, verbose: bool, quiet: bool) -> None:
+    """Write the annotated Markdown pages only (for another engine, e.g. Zensical)."""
+    from digest.commands import generate_only
+
+    _setup_logging(verbose, quiet)
+    generate_only(config_file, strict=strict)
+
+
+@cli.command()
+@_config_option
+@_strict_option
+@click.option(
+    "-a", "--dev-addr", metavar="<IP:PORT>", default=None, help="IP address and port (default: 127.0.0.1:8000)."
+)
+@click.option(
+    "-o", "--open", "open_in_browser", is_flag=True, help="Open the website in a browser after the first build."
+)
+@click.option("--no-livereload", is_flag=True, help="Disable the live reloading in the development server.")
+@_verbosity
+def serve(
+    config_file: str | None,
+    strict: bool,
+    dev_addr: str | None,
+    open_in_browser: bool,
+    no_livereload: bool,
+    verbose: bool,
+    quiet: bool,
+) -> None:
+    """Preview the digest; regenerate and reload when a seed or the glossary changes."""
+    from digest.serve import serve as run_serve
+
+    _setup_logging(verbose, quiet)
+    run_serve(
+        config_file, dev_addr=dev_addr, strict=strict, open_in_browser=open_in_browser, livereload=not no_livereload
+    )
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+@_verbosity
+def new(directory: str, verbose: bool, quiet: bool) -> None:
+    """Create a new digest (mkdocs.yml, docs/, seeds/) that builds at once."""
+    from digest.commands import new as run_new
+
+    _setup_logging(verbose, quiet)
+    run_new(directory)
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,121 @@
+"""The commands behind the CLI: load configuration, run the core, report like MkDocs does."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from importlib import resources
+from pathlib import Path
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+
+from digest.config import Settings, settings_from_config
+from digest.errors import Abort, DigestError
+from digest.generate import STYLESHEET, Generator, Result
+
+log = logging.getLogger("mkdocs.digest")
+
+
+def load(config_file: str | None = None, **overrides: object) -> tuple[MkDocsConfig, Settings]:
+    """Load ``mkdocs.yml`` (MkDocs validates it) and the digest's own settings from it."""
+    config = load_config(config_file=config_file, **{k: v for k, v in overrides.items() if v is not None})
+    settings = settings_from_config(config)
+    for warning in settings.warnings:
+        log.warning(warning)
+    extra_css = [str(item) for item in config.extra_css]
+    if STYLESHEET not in extra_css:
+        log.warning(
+            f"mkdocs.yml: extra_css does not list '{STYLESHEET}', so entity highlights are unstyled; "
+            f"add it under extra_css"
+        )
+    if config.theme.name == "material" and "content.tooltips" not in (config.theme.get("features") or []):
+        log.warning(
+            "mkdocs.yml: theme.features lacks 'content.tooltips', so definitions show as plain browser "
+            "tooltips (mouse only); add it"
+        )
+    return config, settings
+
+
+def generate(generator: Generator, *, strict: bool = False) -> Result:
+    """Run the build step and report its problems; raise Abort on errors (or warnings if strict)."""
+    result = generator.run()
+    for problem in result.problems:
+        (log.error if problem.level == "error" else log.warning)(str(problem))
+    if result.errors:
+        raise Abort(f"Aborted with {len(result.errors)} error(s) in the digest's input; nothing was built.")
+    if strict and result.warnings:
+        raise Abort(f"Aborted with {len(result.warnings)} warning(s) in strict mode!")
+    log.info(
+        f"Digest: {result.articles} article(s), {result.entities} entities, {result.mentions} mentions -> "
+        f"{result.pages} pages ({len(result.written)} written, {len(result.removed)} removed) "
+        f"in {result.seconds:.2f} seconds"
+    )
+    return result
+
+
+def build_site(config: MkDocsConfig) -> None:
+    """Build ``site_dir`` with MkDocs into a staging folder, then swap it in.
+
+    A build that fails leaves the previous site untouched.
+    """
+    final = Path(config.site_dir)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{final.name}-new-", dir=final.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; a published site must be readable
+    config.site_dir = str(staging)
+    try:
+        mkdocs_build(config)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        config.site_dir = str(final)
+    old = final.with_name(f".{final.name}-old-{os.getpid()}")
+    if final.exists():
+        final.rename(old)
+    staging.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def build(config_file: str | None = None, *, strict: bool = False, site_dir: str | None = None) -> Result:
+    """``digest build``: generate the Markdown pages, then build the site with MkDocs."""
+    config, settings = load(config_file, strict=strict, site_dir=site_dir)
+    result = generate(Generator(settings), strict=strict)
+    build_site(config)
+    return result
+
+
+def generate_only(config_file: str | None = None, *, strict: bool = False) -> Result:
+    """``digest generate``: write the Markdown pages only (for another engine, e.g. Zensical)."""
+    _config, settings = load(config_file, strict=strict)
+    return generate(Generator(settings), strict=strict)
+
+
+def new(directory: str) -> Path:
+    """``digest new``: scaffold a digest that builds at once."""
+    target = Path(directory)
+    if target.exists() and any(target.iterdir()):
+        raise DigestError(f"'{directory}' already exists and is not empty; choose a new folder")
+    scaffold = resources.files("digest").joinpath("scaffold")
+    site_name = target.resolve().name.replace("-", " ").replace("_", " ").strip().title() or "News digest"
+
+    def copy(node, dest: Path) -> None:  # a Traversable: works from a wheel or a zip too
+        for child in node.iterdir():
+            name = ".gitignore" if child.name == "gitignore" else child.name
+            if child.is_dir():
+                (dest / name).mkdir(parents=True, exist_ok=True)
+                copy(child, dest / name)
+            elif child.name.endswith((".py", ".pyc")) or child.name == "__pycache__":
+                continue
+            else:
+                text = child.read_text(encoding="utf-8").replace("{site_name}", site_name)
+                (dest / name).write_text(text, encoding="utf-8")
+
+    target.mkdir(parents=True, exist_ok=True)
+    copy(scaffold, target)
+    log.info(f"Created a new digest in '{directory}': add articles to seeds/, then run 'digest serve' there")
+    return target

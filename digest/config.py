@@ -1,0 +1,99 @@
+"""Settings: the ``extra.digest`` section of ``mkdocs.yml``, validated at the edge.
+
+The digest's settings live in ``mkdocs.yml`` because both site engines read that file
+(Zensical ignores keys it does not know under ``extra``). Every option is optional::
+
+    extra:
+      digest:
+        seeds: seeds                  # folder of articles (.txt, .md), relative to mkdocs.yml
+        glossary: seeds/glossary.yml  # default: <seeds>/glossary.yml
+        home_intro: _home.md          # hand-written top of the home page, in docs_dir
+        most_mentioned: 12            # entities listed on the home page
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+from digest.errors import DigestError
+from digest.render import SiteOptions
+from digest.urls import Urls
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
+
+class DigestOptions(base.Config):
+    """Schema of ``extra.digest`` (MkDocs' own config machinery, so messages look like MkDocs')."""
+
+    seeds = c.Type(str, default="seeds")
+    """Folder of article files, relative to ``mkdocs.yml``."""
+    glossary = c.Optional(c.Type(str))
+    """Glossary file, relative to ``mkdocs.yml``; defaults to ``<seeds>/glossary.yml``."""
+    home_intro = c.Type(str, default="_home.md")
+    """Hand-written Markdown shown at the top of the home page, relative to ``docs_dir``."""
+    most_mentioned = c.Type(int, default=12)
+    """How many entities the home page lists under "Most mentioned"."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Resolved paths and presentation options for one digest."""
+
+    root: Path
+    docs_dir: Path
+    seeds_dir: Path
+    glossary_file: Path
+    home_intro_file: Path
+    site: SiteOptions
+    warnings: tuple[str, ...] = ()
+
+    def display(self, path: Path) -> str:
+        """``path`` as the user would type it: relative to the folder of ``mkdocs.yml``."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+def settings_from_config(config: MkDocsConfig) -> Settings:
+    """Validate ``extra.digest`` of a loaded MkDocs config and resolve its paths.
+
+    Raises :class:`DigestError` (one line, naming the option and how to fix it) on errors;
+    unknown option names come back as ``Settings.warnings``.
+    """
+    config_file = Path(config.config_file_path or "mkdocs.yml").resolve()
+    root = config_file.parent
+    raw = (config.extra or {}).get("digest") or {}
+    if not isinstance(raw, dict):
+        raise DigestError(f"{config_file.name}: extra.digest must be a mapping of options, e.g. 'seeds: seeds'")
+    options = DigestOptions(config_file_path=str(config_file))
+    options.load_dict(raw)
+    errors, warnings = options.validate()
+    if errors:
+        name, error = errors[0]
+        raise DigestError(f"{config_file.name}: extra.digest.{name}: {error}")
+    if options.most_mentioned < 0:
+        raise DigestError(f"{config_file.name}: extra.digest.most_mentioned: must be 0 or more")
+    docs_dir = Path(config.docs_dir)
+    seeds_dir = (root / options.seeds).resolve()
+    glossary = (root / options.glossary).resolve() if options.glossary else seeds_dir / "glossary.yml"
+    site = SiteOptions(
+        site_name=config.site_name,
+        most_mentioned=options.most_mentioned,
+        urls=Urls(use_directory_urls=config.use_directory_urls),
+    )
+    return Settings(
+        root=root,
+        docs_dir=docs_dir,
+        seeds_dir=seeds_dir,
+        glossary_file=glossary,
+        home_intro_file=docs_dir / options.home_intro,
+        site=site,
+        warnings=tuple(f"{config_file.name}: extra.digest.{name}: {msg}" for name, msg in warnings),
+    )

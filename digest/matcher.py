@@ -1,0 +1,249 @@
+"""Find glossary mentions in text: one Aho-Corasick pass for the whole glossary.
+
+Contract of :meth:`Matcher.find` (each rule has a row in ``tests/test_matcher.py``):
+
+1. Every occurrence of an entity's name or alias is found, in one pass over the text for the
+   whole glossary (a single automaton over every surface, never one search per term).
+2. Whole words, Unicode-aware: a match is rejected if the character just before it and its own
+   first character are both word characters, or likewise at its end. A word character is
+   alphanumeric, ``_`` or a combining mark. An edge that is punctuation (``C++``, ``U.S.``) has
+   no boundary requirement.
+3. Possessives count: ``Russia's`` / ``Ukraine’s`` mention the entity; ``'s`` stays outside.
+4. A hyphen is a boundary: ``US-made`` mentions ``US``.
+5. Case-sensitive by default; ``Entity.case_sensitive=False`` matches any case. Either way,
+   ``’``/``‘`` equal ``'`` and any whitespace (newline, NBSP, tab) equals a space, so a name
+   broken across lines still matches.
+6. Longest match wins, leftmost first: the result is non-overlapping and sorted by start.
+7. Names are literal text (``F-16``, ``(Hamas)``, regex metacharacters).
+8. When two entities claim the same surface, the first one in glossary order wins.
+9. Empty text, no matches, one-character names and an empty glossary all work.
+
+How (for speed; see ``find``): the automaton runs over an *index fold* of the text, the same
+length as the text, in which every word character is lowercased and every other character is a
+space. A surface that starts with a word character is stored with a leading space, so the
+automaton itself enforces the start boundary and never reports the (very common) hits inside
+longer words. Because the index fold forgets which punctuation or case the text had, a hit is
+then verified against the original text whenever that matters (rule 5's exact fold).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import NamedTuple
+
+import ahocorasick
+
+from digest.model import Entity
+
+__all__ = ["Match", "Matcher"]
+
+
+class Match(NamedTuple):
+    """One mention: ``text[start:end]`` refers to the entity ``entity_id``."""
+
+    start: int
+    end: int  # exclusive
+    entity_id: str
+
+
+def _is_word_char(ch: str) -> bool:
+    """Rule 2's word character: alphanumeric, underscore or a combining mark."""
+    return ch.isalnum() or ch == "_" or unicodedata.category(ch)[0] == "M"
+
+
+def _lower1(ch: str) -> str:
+    """``ch.lower()`` when that is one character, else ``ch`` (keeps offsets valid: 'İ')."""
+    low = ch.lower()
+    return low if len(low) == 1 else ch
+
+
+# --- the exact fold of rule 5 (used to verify hits, on short strings only) ------------------
+
+# Every character for which str.isspace() is true lives below U+3001.
+_SPACES = tuple(chr(i) for i in range(0x3001) if chr(i).isspace() and i != 0x20)
+_LIGHT_TABLE = {ord(ch): " " for ch in _SPACES} | {0x2018: "'", 0x2019: "'"}
+# Final sigma is the one character whose str.lower() depends on context ("ΣΑΣ".lower() ends
+# in "ς" but "ΣΑΣ’s".lower() does not), so "ς" folds to "σ": a per-character map, context-free.
+_FOLD_TABLE = _LIGHT_TABLE | {0x03C2: "σ"}
+
+
+def _fold(text: str) -> str:
+    """Rule 5's case-insensitive fold: per character lowercase (length-preserving), ’‘ to ',
+    whitespace to a space, ς to σ."""
+    low = text.lower()
+    if len(low) != len(text):
+        low = "".join(map(_lower1, text))
+    return low.translate(_FOLD_TABLE)
+
+
+# --- the index fold the automaton runs over -------------------------------------------------
+
+
+def _index_char(ch: str) -> str:
+    """One character of the index fold: a word character lowercased (ς as σ), else a space."""
+    if not _is_word_char(ch):
+        return " "
+    low = _lower1(ch)
+    return "σ" if low == "ς" else low
+
+
+_ASCII = bytes(range(128))
+# bytes.translate table: the index fold of each ASCII byte; UTF-8 bytes >= 0x80 unchanged.
+_ASCII_INDEX = bytes(ord(_index_char(chr(i))) for i in range(128)) + bytes(range(128, 256))
+_NON_ASCII_INDEX: dict[str, str] = {}  # memo of _index_char for non-ASCII characters
+
+
+@functools.lru_cache(maxsize=256)
+def _alternation(chars: tuple[str, ...]) -> re.Pattern[bytes]:
+    # UTF-8 is prefix-free, so a plain alternation of the encodings never matches mid-character.
+    return re.compile(b"|".join(re.escape(ch.encode("utf-8", "surrogatepass")) for ch in chars))
+
+
+def _index_fold(text: str) -> str:
+    """``" " + index fold of text + " "``: same length as ``text`` plus the two pads.
+
+    Works on UTF-8 bytes because ``str.translate`` on non-ASCII text does a dict lookup per
+    character (~17 MB/s), while ``bytes.translate`` and a regex over the few distinct non-ASCII
+    characters present (curly quotes, dashes, accented capitals) run at C speed.
+    """
+    data = text.encode("utf-8", "surrogatepass").translate(_ASCII_INDEX)
+    if not text.isascii():
+        spaces: list[str] = []
+        others: dict[bytes, bytes] = {}
+        # Deleting every ASCII byte leaves whole UTF-8 sequences: the non-ASCII characters.
+        for ch in set(data.translate(None, _ASCII).decode("utf-8", "surrogatepass")):
+            folded = _NON_ASCII_INDEX.get(ch)
+            if folded is None:
+                folded = _NON_ASCII_INDEX[ch] = _index_char(ch)
+            if folded == " ":
+                spaces.append(ch)
+            elif folded != ch:
+                others[ch.encode("utf-8", "surrogatepass")] = folded.encode("utf-8")
+        if spaces:
+            data = _alternation(tuple(sorted(spaces))).sub(b" ", data)
+        if others:
+            chars = tuple(sorted(key.decode("utf-8", "surrogatepass") for key in others))
+            data = _alternation(chars).sub(lambda m: others[m.group()], data)
+    return b"".join((b" ", data, b" ")).decode("utf-8", "surrogatepass")
+
+
+# How a candidate surface is checked against the original slice once the automaton has hit it.
+_ALWAYS = 0  # case-insensitive, all word characters: the index fold is already the exact fold
+_EXACT = 1  # case-sensitive, no space or apostrophe: slice == surface
+_LIGHT = 2  # case-sensitive: equal after the apostrophe/whitespace fold
+_FOLD = 3  # case-insensitive with punctuation or spaces: equal after the full fold (rule 5)
+
+_Check = tuple[str, int, str, str]  # (surface, mode, folded surface for the mode, entity id)
+
+_new_tuple = tuple.__new__  # Match(...) goes through a Python-level __new__; this does not
+
+
+class Matcher:
+    """A compiled glossary: construct once, then call :meth:`find` on any number of texts."""
+
+    def __init__(self, entities: Iterable[Entity]) -> None:
+        # automaton key -> [(surface, entity id, case_sensitive)] in glossary order. Different
+        # surfaces share a key when they differ only in case or punctuation ("F-16", "F 16").
+        by_key: dict[str, list[tuple[str, str, bool]]] = {}
+        for entity in entities:
+            for surface in entity.names:
+                if not surface:
+                    continue
+                key = _index_fold(surface)[1:-1]
+                if _is_word_char(surface[0]):
+                    key = " " + key  # the start boundary, matched by the automaton itself
+                by_key.setdefault(key, []).append((surface, entity.id, entity.case_sensitive))
+
+        self._automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
+        for key, candidates in by_key.items():
+            self._automaton.add_word(key, self._compile(candidates))
+        self._empty = not by_key
+        if not self._empty:
+            self._automaton.make_automaton()
+
+    @staticmethod
+    def _compile(
+        candidates: list[tuple[str, str, bool]],
+    ) -> tuple[int, bool, str | None, tuple[_Check, ...]]:
+        """The automaton value of one key: (length, ends in a word char, id, checks).
+
+        ``length`` is the surface length (the same for every candidate: folds keep lengths).
+        If the first candidate is accepted whenever the key matches, ``id`` is its entity and
+        ``checks`` is empty. Otherwise ``id`` is ``None`` and ``checks`` lists the candidates in
+        glossary order (rule 8: the first that passes wins), dropping unreachable ones.
+        """
+        checks: list[_Check] = []
+        seen: set[tuple[int, str]] = set()
+        for surface, entity_id, case_sensitive in candidates:
+            if not case_sensitive:
+                if all(map(_is_word_char, surface)):
+                    mode, folded = _ALWAYS, surface
+                else:
+                    mode, folded = _FOLD, _fold(surface)
+            else:
+                folded = surface.translate(_LIGHT_TABLE)
+                # Without a space or apostrophe, only the surface itself light-folds to it.
+                mode = _LIGHT if (" " in folded or "'" in folded) else _EXACT
+            if (mode, folded) in seen:
+                continue  # an earlier entity claims the same surface: it wins (rule 8)
+            seen.add((mode, folded))
+            checks.append((surface, mode, folded, entity_id))
+            if mode == _ALWAYS:
+                break  # later candidates can never be reached
+        first = candidates[0][0]
+        length, last_word = len(first), _is_word_char(first[-1])
+        if checks[0][1] == _ALWAYS:
+            return (length, last_word, checks[0][3], ())
+        return (length, last_word, None, tuple(checks))
+
+    def __bool__(self) -> bool:
+        """False when the glossary has no names at all (``find`` then always returns ``[]``)."""
+        return not self._empty
+
+    def find(self, text: str) -> list[Match]:
+        """Every whole-word mention in ``text``: non-overlapping, leftmost-longest, by start."""
+        if self._empty or not text:
+            return []
+        folded = _index_fold(text)
+        light_table = _LIGHT_TABLE
+        found: list[Match] = []
+        append = found.append
+        # `end` is the index of the hit's last character in `folded`, which has one pad in front,
+        # so the surface is text[end - length:end] and folded[end + 1] (always there thanks to
+        # the trailing pad) is the index fold of the character after it.
+        for end, (length, last_word, entity_id, checks) in self._automaton.iter(folded):
+            if last_word and folded[end + 1] != " ":
+                continue  # the end boundary (the start one is in the key)
+            start = end - length
+            if entity_id is None:
+                if start < 0:
+                    continue  # a key starting with punctuation hit the leading pad
+                piece = text[start:end]  # too short if a key hit the trailing pad: no match
+                for surface, mode, surface_folded, candidate in checks:
+                    if (
+                        mode == _ALWAYS
+                        or piece == surface
+                        or (mode == _LIGHT and piece.translate(light_table) == surface_folded)
+                        or (mode == _FOLD and _fold(piece) == surface_folded)
+                    ):
+                        entity_id = candidate
+                        break
+                else:
+                    continue
+            if found and found[-1][1] > start:
+                # Hits arrive by ascending end, so a greedy leftmost-longest selection can be
+                # kept on the fly: the new hit overlaps a tail of the kept ones. If the first of
+                # those starts earlier, it wins (and anything the new hit would have displaced
+                # ends before the new hit does, so nothing is lost); otherwise the new hit starts
+                # at or before all of them and ends at or after them, so it replaces them all.
+                i = len(found) - 1
+                while i and found[i - 1][1] > start:
+                    i -= 1
+                if found[i][0] < start:
+                    continue
+                del found[i:]
+            append(_new_tuple(Match, (start, end, entity_id)))
+        return found

@@ -1,0 +1,171 @@
+"""The data model shared by every stage: ingest -> annotate -> render.
+
+Stages are pure functions over these types. Nothing here knows about files on disk,
+MkDocs or HTML escaping; those live at the edges (``ingest``, ``render``, ``markup``).
+
+Article bodies are a tiny, already-sanitised element tree (:class:`Element` holding
+``str`` text and, after annotation, :class:`Mention` nodes). Text is always *literal*:
+``"<b>"`` in a text node is four characters that the renderer escapes, never markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Union
+
+#: The entity types a glossary entry may have, in the order indexes list them.
+ENTITY_TYPES: tuple[str, ...] = ("person", "place", "organization", "weapon", "event", "term")
+
+#: Plural headings for each type (indexes, "In this article" boxes, legends).
+TYPE_LABELS: dict[str, str] = {
+    "person": "People",
+    "place": "Places",
+    "organization": "Organizations",
+    "weapon": "Weapons",
+    "event": "Events",
+    "term": "Terms",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where something came from: a path (as the user would type it) and an optional 1-based line."""
+
+    path: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A recoverable problem found in the user's input, returned as a value (never raised).
+
+    ``level`` is ``"warning"`` or ``"error"``. The message is one line that says what is wrong
+    and how to fix it; ``location`` names the file and line.
+    """
+
+    level: str
+    location: Location
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One glossary entry: a person, place, organisation, weapon, event or term."""
+
+    id: str
+    name: str
+    type: str
+    definition: str
+    aliases: tuple[str, ...] = ()
+    link: str | None = None
+    case_sensitive: bool = True
+    location: Location | None = None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The name followed by every alias: all the surfaces matched in text."""
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True, slots=True)
+class Glossary:
+    """Validated glossary entries, in file order."""
+
+    entities: tuple[Entity, ...]
+    path: str = ""
+
+    def by_id(self) -> dict[str, Entity]:
+        return {entity.id: entity for entity in self.entities}
+
+
+@dataclass(slots=True)
+class Element:
+    """A node of an article body: an HTML-like tag, its attributes and its children.
+
+    Only tags and attributes from :data:`digest.markup.ALLOWED` are ever rendered; values are
+    escaped by the renderer. Children are ``str`` (literal text), ``Element`` or ``Mention``.
+    """
+
+    tag: str
+    attrs: dict[str, str] = field(default_factory=dict)
+    children: list[Node] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One occurrence of an entity in an article's text (also an inline node of the body tree).
+
+    ``first`` is true for the first mention of the entity in its article (rendered as a link);
+    ``anchor`` is the id of the top-level block it sits in, and ``sentence`` the sentence around
+    it, shown as context on the entity page.
+    """
+
+    entity_id: str
+    text: str
+    first: bool = False
+    anchor: str = ""
+    sentence: str = ""
+
+
+Node = Union[Element, str, Mention]  # noqa: UP007 - a runtime alias, evaluated eagerly
+
+
+@dataclass(slots=True)
+class Article:
+    """One ingested article. ``body`` is a list of block elements (``p``, ``figure``, ``blockquote``...)."""
+
+    path: str
+    title: str
+    body: list[Element]
+    slug: str = ""
+    date: dt.date | None = None
+    source: str | None = None
+    author: str | None = None
+    url: str | None = None
+    tags: tuple[str, ...] = ()
+    summary: str | None = None
+
+
+@dataclass(slots=True)
+class AnnotatedArticle:
+    """An article whose body carries :class:`Mention` nodes, with the mentions in reading order."""
+
+    article: Article
+    body: list[Element]
+    mentions: list[Mention]
+
+    @property
+    def entity_ids(self) -> list[str]:
+        """Ids of the entities mentioned, each once, in order of first mention."""
+        return list(dict.fromkeys(m.entity_id for m in self.mentions))
+
+
+@dataclass(slots=True)
+class Backlink:
+    """The mentions of one entity in one article (for the entity's page)."""
+
+    article: AnnotatedArticle
+    mentions: list[Mention]
+
+
+@dataclass(slots=True)
+class Digest:
+    """Everything the renderer needs, resolved across pages.
+
+    ``articles`` are in reading order for listings: dated articles newest first, then undated
+    ones by title. ``backlinks`` maps every entity id (mentioned or not) to its backlinks in the
+    same order, and ``mention_counts`` to its total number of mentions.
+    """
+
+    glossary: Glossary
+    articles: list[AnnotatedArticle]
+    backlinks: dict[str, list[Backlink]]
+    mention_counts: dict[str, int]
+    entities: dict[str, Entity]

@@ -1,0 +1,352 @@
+"""Render: turn a resolved :class:`~digest.model.Digest` into Markdown pages.
+
+The output is ordinary Markdown that any Python-Markdown engine builds (MkDocs today, Zensical
+too): YAML front matter, ``#`` headings, and raw HTML blocks for everything that carries user
+text. Each raw block is written on one line, and all user text goes through
+:mod:`digest.markup`, so nothing an article says can become markup.
+
+Markup contract for mentions (tests and the browser suite rely on it): every mention is an
+element with ``data-entity="<id>"``, the classes ``entity entity--<type>`` and a ``title`` that
+begins with the definition. The first mention of an entity in an article is an ``<a>`` to the
+entity page; later ones are focusable ``<span>`` elements. Boxes and indexes that list entities
+link to them without ``data-entity``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import yaml
+
+from digest import urls as pages
+from digest.markup import MentionRenderer, attrs_html, escape_attr, escape_text, md_text, plain_text, safe_url, to_html
+from digest.model import ENTITY_TYPES, TYPE_LABELS, AnnotatedArticle, Digest, Element, Entity, Mention
+from digest.urls import Urls
+
+TYPE_NAMES = {kind: kind.capitalize() for kind in ENTITY_TYPES}
+
+_HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+
+
+@dataclass(frozen=True, slots=True)
+class SiteOptions:
+    """Presentation settings taken from ``mkdocs.yml``."""
+
+    site_name: str = "Digest"
+    home_intro: str = ""
+    most_mentioned: int = 12
+    urls: Urls = field(default_factory=Urls)
+
+
+def tooltip(entity: Entity) -> str:
+    """The tooltip text of a mention: the definition first, then the type."""
+    return f"{entity.definition} ({TYPE_NAMES[entity.type]})"
+
+
+def format_date(date: dt.date) -> str:
+    return f"{date.day} {date:%B %Y}"
+
+
+def front_matter(**fields: object) -> str:
+    """A YAML front-matter block. Values that reach HTML templates raw are pre-escaped by callers."""
+    data = {key: value for key, value in fields.items() if value is not None}
+    return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000) + "---\n"
+
+
+def html_block(html: str) -> str:
+    """A raw HTML block: one line, separated by blank lines, so Markdown leaves it alone."""
+    return f"\n{html}\n"
+
+
+def link(urls: Urls, from_page: str, to_page: str, label: str, fragment: str = "", **attrs: str) -> str:
+    href = urls.href(from_page, to_page, fragment)
+    return f'<a href="{escape_attr(href)}"{attrs_html(attrs)}>{escape_text(label)}</a>'
+
+
+def entity_badge(kind: str) -> str:
+    """A small label naming an entity type (legend, indexes); never a mention."""
+    return f'<span class="digest-type digest-type--{kind}">{TYPE_NAMES[kind]}</span>'
+
+
+# ---------------------------------------------------------------------------------------------
+# Article pages
+
+
+def mention_html(mention: Mention, entity: Entity, urls: Urls, page: str) -> str:
+    attrs = {
+        "class": f"entity entity--{entity.type}",
+        "data-entity": entity.id,
+        "title": tooltip(entity),
+    }
+    text = escape_text(mention.text)
+    if mention.first:
+        href = urls.href(page, pages.entity_page(entity.id))
+        return f'<a href="{escape_attr(href)}"{attrs_html(attrs)}>{text}</a>'
+    return f'<span{attrs_html(attrs)} tabindex="0">{text}</span>'
+
+
+def article_meta_html(article: AnnotatedArticle) -> str:
+    """The line under the headline: source, date, author and the original's link, when known."""
+    a = article.article
+    parts: list[str] = []
+    if a.source:
+        parts.append(f'<span class="digest-meta__source">{escape_text(a.source)}</span>')
+    if a.date:
+        parts.append(f'<time datetime="{a.date.isoformat()}">{format_date(a.date)}</time>')
+    if a.author:
+        parts.append(f'<span class="digest-meta__author">By {escape_text(a.author)}</span>')
+    url = safe_url(a.url) if a.url else None
+    if url:
+        parts.append(f'<a href="{escape_attr(url)}" rel="noopener">Original article</a>')
+    return f'<p class="digest-meta">{" · ".join(parts)}</p>' if parts else ""
+
+
+def block_markdown(block: Element, render_mention: MentionRenderer) -> str:
+    """One top-level body block: headings as Markdown (so they reach the table of contents)."""
+    if block.tag in _HEADINGS:
+        level = int(block.tag[1])
+        return f"\n{'#' * level} {md_text(plain_text(block.children))}\n"
+    return html_block(to_html([block], render_mention))
+
+
+def in_this_article_html(article: AnnotatedArticle, digest: Digest, urls: Urls, page: str) -> str:
+    """The "In this article" box: entities grouped by type, each linked to its page."""
+    entities = digest.entities
+    by_type: dict[str, list[Entity]] = defaultdict(list)
+    for entity_id in article.entity_ids:
+        entity = entities[entity_id]
+        by_type[entity.type].append(entity)
+    if not by_type:
+        return ""
+    rows = []
+    for kind in ENTITY_TYPES:
+        if kind in by_type:
+            links = ", ".join(
+                link(urls, page, pages.entity_page(e.id), e.name, **{"class": f"digest-link digest-link--{kind}"})
+                for e in sorted(by_type[kind], key=lambda e: e.name.casefold())
+            )
+            rows.append(f"<dt>{TYPE_LABELS[kind]}</dt><dd>{links}</dd>")
+    return (
+        '<div class="admonition abstract digest-box" data-search-exclude>'
+        '<p class="admonition-title">In this article</p>'
+        f'<dl class="digest-box__list">{"".join(rows)}</dl></div>'
+    )
+
+
+def render_article(article: AnnotatedArticle, digest: Digest, options: SiteOptions) -> str:
+    a = article.article
+    page = pages.article_page(a.slug)
+    entities = digest.entities
+    urls = options.urls
+
+    def render_mention(mention: Mention) -> str:
+        return mention_html(mention, entities[mention.entity_id], urls, page)
+
+    out = [front_matter(title=escape_text(a.title), description=escape_attr(a.summary) if a.summary else None)]
+    out.append(f"\n# {md_text(a.title)}\n")
+    meta = article_meta_html(article)
+    if meta:
+        out.append(html_block(meta))
+    if a.summary:
+        out.append(html_block(f'<p class="digest-summary">{escape_text(a.summary)}</p>'))
+    out.extend(block_markdown(block, render_mention) for block in article.body)
+    box = in_this_article_html(article, digest, urls, page)
+    if box:
+        out.append(html_block(box))
+    return "".join(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# Entity pages
+
+
+def highlight(sentence: str, surface: str) -> str:
+    """The context sentence with the mention marked (the first occurrence of its text)."""
+    at = sentence.find(surface)
+    if at < 0:
+        return escape_text(sentence)
+    return (
+        escape_text(sentence[:at]) + f"<mark>{escape_text(surface)}</mark>" + escape_text(sentence[at + len(surface) :])
+    )
+
+
+def render_entity(entity: Entity, digest: Digest, options: SiteOptions) -> str:
+    urls = options.urls
+    page = pages.entity_page(entity.id)
+    backlinks = digest.backlinks[entity.id]
+    count = digest.mention_counts[entity.id]
+    out = [front_matter(title=escape_text(entity.name), description=escape_attr(entity.definition))]
+    out.append(f"\n# {md_text(entity.name)}\n")
+    facts = [f'<p class="digest-entity__type">{entity_badge(entity.type)}</p>']
+    facts.append(f'<p class="digest-entity__definition">{escape_text(entity.definition)}</p>')
+    if entity.aliases:
+        aliases = ", ".join(f"<strong>{escape_text(alias)}</strong>" for alias in entity.aliases)
+        facts.append(f'<p class="digest-entity__aliases">Also known as: {aliases}</p>')
+    reference = safe_url(entity.link) if entity.link else None
+    if reference:
+        facts.append(
+            f'<p class="digest-entity__link">Reference: <a href="{escape_attr(reference)}" rel="noopener">'
+            f"{escape_text(reference)}</a></p>"
+        )
+    out.append(html_block(f'<div class="digest-entity digest-entity--{entity.type}">{"".join(facts)}</div>'))
+    out.append("\n## Mentions\n")
+    if not backlinks:
+        out.append(html_block('<p class="digest-empty">No article in this digest mentions it yet.</p>'))
+        return "".join(out)
+    articles = "article" if len(backlinks) == 1 else "articles"
+    mentions = "mention" if count == 1 else "mentions"
+    out.append(html_block(f'<p class="digest-count">{count} {mentions} in {len(backlinks)} {articles}.</p>'))
+    items = []
+    for backlink in backlinks:
+        a = backlink.article.article
+        target = pages.article_page(a.slug)
+        when = f' <time datetime="{a.date.isoformat()}">{format_date(a.date)}</time>' if a.date else ""
+        seen: set[str] = set()
+        contexts = []
+        for mention in backlink.mentions:
+            if mention.sentence in seen:
+                continue
+            seen.add(mention.sentence)
+            contexts.append(
+                f"<li><q>{highlight(mention.sentence, mention.text)}</q> "
+                + link(urls, page, target, "Read in context", mention.anchor, **{"class": "digest-context-link"})
+                + "</li>"
+            )
+        items.append(
+            f"<li>{link(urls, page, target, a.title)}{when}"
+            f'<ul class="digest-contexts" data-search-exclude>{"".join(contexts)}</ul></li>'
+        )
+    out.append(html_block(f'<ul class="digest-backlinks">{"".join(items)}</ul>'))
+    return "".join(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# Listings
+
+
+def article_item(article: AnnotatedArticle, urls: Urls, page: str) -> str:
+    a = article.article
+    details = [escape_text(part) for part in (a.source,) if part]
+    if a.date:
+        details.append(f'<time datetime="{a.date.isoformat()}">{format_date(a.date)}</time>')
+    meta = f' <span class="digest-meta">{" · ".join(details)}</span>' if details else ""
+    summary = f'<br><span class="digest-summary">{escape_text(a.summary)}</span>' if a.summary else ""
+    return f"<li>{link(urls, page, pages.article_page(a.slug), a.title)}{meta}{summary}</li>"
+
+
+def article_list(articles: Iterable[AnnotatedArticle], urls: Urls, page: str) -> str:
+    items = "".join(article_item(a, urls, page) for a in articles)
+    return html_block(f'<ul class="digest-articles">{items}</ul>')
+
+
+def legend_html() -> str:
+    """One sample of each entity type's highlight, so readers can decode the colours."""
+    samples = " ".join(f'<span class="entity entity--{kind}">{TYPE_NAMES[kind]}</span>' for kind in ENTITY_TYPES)
+    return f'<p class="digest-legend">Highlights: {samples}</p>'
+
+
+def render_home(digest: Digest, options: SiteOptions) -> str:
+    urls, page = options.urls, pages.HOME
+    out = [front_matter(title=escape_text(options.site_name), digest_generated=True)]
+    if options.home_intro.strip():
+        # The editor's own Markdown (docs/_home.md): trusted like any hand-written page.
+        out.append("\n" + options.home_intro.strip() + "\n")
+    else:
+        out.append(f"\n# {md_text(options.site_name)}\n")
+    out.append("\n## Latest articles\n")
+    latest = digest.articles[:20]
+    if latest:
+        out.append(article_list(latest, urls, page))
+        if len(digest.articles) > len(latest):
+            all_link = link(urls, page, pages.ARTICLES_INDEX, f"All {len(digest.articles)} articles")
+            out.append(html_block(f"<p>{all_link}</p>"))
+    else:
+        out.append(html_block('<p class="digest-empty">No articles yet: add some to the seeds folder.</p>'))
+    ranked = sorted(
+        (e for e in digest.glossary.entities if digest.mention_counts[e.id]),
+        key=lambda e: (-digest.mention_counts[e.id], e.name.casefold()),
+    )[: options.most_mentioned]
+    if ranked:
+        out.append("\n## Most mentioned\n")
+        items = "".join(
+            f"<li>{link(urls, page, pages.entity_page(e.id), e.name)} {entity_badge(e.type)} "
+            f'<span class="digest-count">{digest.mention_counts[e.id]}</span></li>'
+            for e in ranked
+        )
+        out.append(html_block(f'<ol class="digest-top">{items}</ol>'))
+    out.append(html_block(legend_html()))
+    return "".join(out)
+
+
+def render_articles_index(digest: Digest, options: SiteOptions) -> str:
+    page = pages.ARTICLES_INDEX
+    out = [front_matter(title="Articles"), "\n# Articles\n"]
+    count = len(digest.articles)
+    out.append(html_block(f'<p class="digest-count">{count} article{"" if count == 1 else "s"}, newest first.</p>'))
+    out.append(article_list(digest.articles, options.urls, page))
+    return "".join(out)
+
+
+def render_entities_index(digest: Digest, options: SiteOptions) -> str:
+    """Entities grouped by type, with their mention counts."""
+    urls, page = options.urls, pages.ENTITIES_INDEX
+    out = [front_matter(title="Entities"), "\n# Entities\n", html_block(legend_html())]
+    for kind in ENTITY_TYPES:
+        members = sorted((e for e in digest.glossary.entities if e.type == kind), key=lambda e: e.name.casefold())
+        if not members:
+            continue
+        out.append(f"\n## {TYPE_LABELS[kind]}\n")
+        items = "".join(
+            f"<li>{link(urls, page, pages.entity_page(e.id), e.name)} "
+            f'<span class="digest-count">{digest.mention_counts[e.id]}</span></li>'
+            for e in members
+        )
+        out.append(html_block(f'<ul class="digest-entities digest-entities--{kind}">{items}</ul>'))
+    return "".join(out)
+
+
+def glossary_letter(name: str) -> str:
+    first = name.strip()[:1].upper()
+    return first if first.isalpha() else "#"
+
+
+def render_glossary(digest: Digest, options: SiteOptions) -> str:
+    """Every entry A–Z with its definition, grouped by initial letter."""
+    urls, page = options.urls, pages.GLOSSARY
+    out = [front_matter(title="Glossary"), "\n# Glossary\n"]
+    groups: dict[str, list[Entity]] = defaultdict(list)
+    for entity in digest.glossary.entities:
+        groups[glossary_letter(entity.name)].append(entity)
+    for letter in sorted(groups, key=lambda k: (k == "#", k)):
+        out.append(f"\n## {md_text(letter)}\n")
+        rows = []
+        for e in sorted(groups[letter], key=lambda e: e.name.casefold()):
+            aliases = (
+                f'<br><span class="digest-aliases">Also: {escape_text(", ".join(e.aliases))}</span>'
+                if e.aliases
+                else ""
+            )
+            rows.append(
+                f"<dt>{link(urls, page, pages.entity_page(e.id), e.name)} {entity_badge(e.type)}</dt>"
+                f"<dd>{escape_text(e.definition)}{aliases}</dd>"
+            )
+        out.append(html_block(f'<dl class="digest-glossary">{"".join(rows)}</dl>'))
+    return "".join(out)
+
+
+def render_site(digest: Digest, options: SiteOptions) -> dict[str, str]:
+    """Every generated page, as ``{docs-relative path: Markdown}``."""
+    site = {
+        pages.HOME: render_home(digest, options),
+        pages.ARTICLES_INDEX: render_articles_index(digest, options),
+        pages.ENTITIES_INDEX: render_entities_index(digest, options),
+        pages.GLOSSARY: render_glossary(digest, options),
+    }
+    for article in digest.articles:
+        site[pages.article_page(article.article.slug)] = render_article(article, digest, options)
+    for entity in digest.glossary.entities:
+        site[pages.entity_page(entity.id)] = render_entity(entity, digest, options)
+    return site

@@ -1,0 +1,365 @@
+"""The plain-text (``.txt``) article format, and text clean-up shared by every input format.
+
+Contract of a ``.txt`` article (after optional YAML front matter, see :mod:`digest.frontmatter`):
+
+* The first non-blank line is the headline. Every other non-blank line is one paragraph;
+  blank lines carry no meaning, so one-paragraph-per-line files and blank-line-separated files
+  read the same. Runs of whitespace inside a line collapse to one space (no-break spaces are
+  kept, they are deliberate).
+* Text is **literal data**. ``*x*``, ``<b>``, ``# x`` or ``{{ x }}`` are those characters and
+  nothing else; they end up in ``str`` nodes and the renderer escapes them.
+* A line ending in ``Photo: CREDIT`` (also ``Photograph:``, ``Picture:``, ``Image:``,
+  ``Credit:``; any case; optionally in brackets) is an image caption with its credit. It becomes
+  ``figure.digest-figure > figcaption`` with the credit in ``span.digest-credit``. The site shows
+  no image: the newspaper's picture is not ours to load.
+* A line such as ``— Richard Grenell (@RichardGrenell) November 17, 2024`` is the attribution of
+  an embedded social-media post. The post's own lines are found by :func:`_claim_post_lines`
+  and the whole becomes ``blockquote.digest-post``.
+* Bare ``http(s)://`` URLs anywhere become links to themselves.
+
+Everything here is pure: strings in, :class:`~digest.model.Element` trees and
+:class:`~digest.model.Problem` values out. Nothing raises for odd input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+from digest.model import Element, Location, Node, Problem
+
+# C0 and C1 control characters except \t and \n, plus lone surrogates. Controls are never
+# meaningful in an article, and \x02/\x03 in particular are Python-Markdown's placeholder
+# delimiters: a stray one in the input could make Markdown splice stashed text into the wrong
+# place. Lone surrogates (only reachable through YAML "\ud800" escapes or a caller's str) would
+# make writing the page as UTF-8 fail much later, far from the cause. U+FEFF goes too: past the
+# start of a file it is a byte-order mark left over from pasting files together, never content.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufeff]")
+
+# Whitespace runs, except the no-break spaces (U+00A0, U+2007, U+202F) that writers use on
+# purpose ("10\u00a0km") and that HTML would otherwise happily break.
+_SPACE_RE = re.compile(r"[^\S\u00a0\u2007\u202f]+")
+
+
+def strip_controls(text: str) -> str:
+    """Remove control characters (keeping ``\\n`` and ``\\t``) and any U+FEFF; NFC-normalise."""
+    return unicodedata.normalize("NFC", _CONTROL_RE.sub("", text))
+
+
+def normalize_text(text: str) -> str:
+    """Clean a whole input document: leading BOM, CRLF/CR line ends, control characters, NFC.
+
+    Every reader runs this first, so later stages only ever see ``\\n`` line ends and no
+    characters that could collide with a parser's internal markers.
+    """
+    text = text.removeprefix("\ufeff")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return strip_controls(text)
+
+
+def collapse_spaces(text: str) -> str:
+    """Collapse runs of whitespace to one space and strip the ends (no-break spaces are kept)."""
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+# ----------------------------------------------------------------------------- links
+
+
+_HREF_ESCAPES = str.maketrans({ch: f"%{ord(ch):02X}" for ch in "\"'<>`"})
+
+
+def safe_href(url: str) -> str | None:
+    """Return ``url`` if it is an absolute ``http``/``https``/``mailto`` URL, else ``None``.
+
+    This is the only gate for ``href`` values: relative links, ``javascript:``, ``data:`` and
+    friends are refused, so a page can only ever point at an ordinary web address. The result
+    has ``" ' < > `` ` `` percent-encoded.
+    """
+    url = url.strip()
+    if not url or _CONTROL_RE.search(url) or any(ch.isspace() for ch in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unbalanced "[" in the host part
+        return None
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https"):
+        ok = bool(parts.netloc and parts.hostname)
+    else:
+        ok = scheme == "mailto" and len(url) > len("mailto:")
+    # Quotes, angle brackets and backticks are legal in a pasted URL but are what HTML and
+    # Markdown injection is made of; percent-encoding them keeps the address and the meaning.
+    return url.translate(_HREF_ESCAPES) if ok else None
+
+
+# A URL runs up to whitespace (or an angle bracket, which never belongs to a URL in prose).
+_URL_RE = re.compile(r"https?://[^\s<>]+", re.IGNORECASE)
+# Punctuation that ends a sentence or closes a quote rather than belonging to the URL.
+_URL_TRAILING = ".,;:!?)\u201d\u2019\"'\u2026"
+
+
+def _trim_url(url: str) -> str:
+    """Drop trailing punctuation from a URL found in prose; keep a ")" that closes a "(" in it."""
+    end, opened, closed = len(url), url.count("("), url.count(")")
+    while end and url[end - 1] in _URL_TRAILING:
+        if url[end - 1] == ")":
+            if opened >= closed:
+                break  # https://en.wikipedia.org/wiki/Kursk_(city) keeps its bracket
+            closed -= 1
+        end -= 1
+    return url[:end]
+
+
+def linkify(text: str) -> list[Node]:
+    """Split ``text`` into ``str`` pieces and ``a`` elements for the bare URLs in it."""
+    nodes: list[Node] = []
+    pos = 0
+    for match in _URL_RE.finditer(text):
+        url = _trim_url(match.group(0))
+        href = safe_href(url)
+        if href is None:
+            continue
+        if match.start() > pos:
+            nodes.append(text[pos : match.start()])
+        nodes.append(Element("a", {"href": href}, [url]))
+        pos = match.start() + len(url)
+    if pos < len(text):
+        nodes.append(text[pos:])
+    return nodes
+
+
+# ----------------------------------------------------------------------------- dates
+
+_MONTHS: dict[str, int] = {}
+for _number, _name in enumerate(
+    (
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ),
+    start=1,
+):
+    _MONTHS[_name] = _MONTHS[_name[:3]] = _number
+_MONTHS["sept"] = 9
+
+_ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATETIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?")
+_DAY_MONTH_YEAR_RE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?\s+(\d{4})")
+_MONTH_DAY_YEAR_RE = re.compile(r"([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
+
+
+def parse_date(text: str) -> dt.date | None:
+    """Read a date written by a person; ``None`` if it is not one of the accepted forms.
+
+    Accepted: ``2024-11-17``, ``2024-11-17T09:30[:00][Z|+hh:mm]`` (the date as written, no time
+    zone conversion), ``17 November 2024`` and ``November 17, 2024`` (full or three-letter
+    English month names, any case). Month names are matched here rather than with ``strptime``
+    so the result does not depend on the process locale.
+    """
+    text = collapse_spaces(text)
+    try:
+        if _ISO_DATE_RE.fullmatch(text):
+            return dt.date.fromisoformat(text)
+        if _ISO_DATETIME_RE.fullmatch(text):
+            return dt.datetime.fromisoformat(text.replace(" ", "T", 1)).date()
+        if match := _DAY_MONTH_YEAR_RE.fullmatch(text):
+            day, month, year = match.groups()
+        elif match := _MONTH_DAY_YEAR_RE.fullmatch(text):
+            month, day, year = match.groups()
+        else:
+            return None
+        number = _MONTHS.get(month.lower())
+        return dt.date(int(year), number, int(day)) if number else None
+    except ValueError:  # February 30 and friends
+        return None
+
+
+def _weighted_length(text: str) -> int:
+    """Length of ``text`` as X counts it for the 280-character limit: every URL costs 23."""
+    return len(_URL_RE.sub("x" * 23, text))
+
+
+# ----------------------------------------------------------------------------- line kinds
+
+# "US President Joe Biden ... into Russia. Photo: AAP" -> caption + credit. The label must be a
+# word of its own (not the end of "telephoto:"), and the credit is short and has no full stop,
+# colon or bracket, which keeps ordinary sentences from matching. The caption is whatever
+# precedes the label; the pattern is searched for rather than matched behind a lazy ".*?"
+# caption group, which backtracks quadratically on a long line of brackets.
+_CAPTION_RE = re.compile(
+    r"\b(?P<label>(?:photo(?:graph)?|picture|image)s?|credit)\s*:\s*"
+    r"(?P<credit>[^\s.:()\[\]][^.:()\[\]]{0,79}?)"
+    r"[\s.)\]]*$",
+    re.IGNORECASE,
+)
+
+# "— Richard Grenell (@RichardGrenell) November 17, 2024": an embedded post's attribution.
+# Handles are X's alphabet (letters, digits, underscore), which also makes them safe in a URL.
+_ATTRIBUTION_RE = re.compile(
+    r"^[\u2014\u2013-]{1,2}\s*(?P<name>[^()]+?)\s*"
+    r"\(@(?P<handle>[A-Za-z0-9_]{1,30})\)\s*"
+    r"(?P<date>[A-Z][a-z]+\.? \d{1,2}, \d{4})\s*$"
+)
+
+# Reporting prose around an embedded post: "..., Grenell said, in a social media post".
+_PROSE_RE = re.compile(r"\b(?:said|says|according to)\b|[\"\u201c\u201d\u201e\u00ab\u00bb]", re.IGNORECASE)
+
+#: The most characters an embedded post may have (X's limit).
+POST_LIMIT = 280
+
+
+def _caption_figure(line: str) -> Element | None:
+    match = _CAPTION_RE.search(line)
+    if match is None:
+        return None
+    caption = line[: match.start()].rstrip(" ([")
+    credit = Element(
+        "span",
+        {"class": "digest-credit"},
+        [f"{match.group('label')}: {match.group('credit').strip()}"],
+    )
+    children: list[Node] = [*linkify(caption), " ", credit] if caption else [credit]
+    return Element("figure", {"class": "digest-figure"}, [Element("figcaption", {}, children)])
+
+
+def _attribution(line: str) -> tuple[str, str, str, str] | None:
+    """Return (name, handle, date text, ISO date) for an attribution line, else ``None``."""
+    match = _ATTRIBUTION_RE.match(line)
+    if match is None:
+        return None
+    when = parse_date(match.group("date"))
+    if when is None:  # "Foo 17, 2024" or "February 30, 2024": not a real attribution
+        return None
+    return (
+        match.group("name"),
+        match.group("handle"),
+        match.group("date"),
+        when.isoformat(),
+    )
+
+
+def _claim_post_lines(lines: list[str], attribution_index: int, floor: int) -> int:
+    """Return the index of the first line of the post attributed at ``attribution_index``.
+
+    The heuristic, for text copied from a news site where an embedded post became plain lines:
+
+    * The post is the run of lines *immediately* before the attribution line, collected walking
+      backwards from it.
+    * The walk stops at a line that would push the post past 280 characters (X's limit; every
+      URL counts as 23 characters, as X counts a t.co link; lines are joined by one newline).
+    * It stops at a line that reads like the article's own reporting, not the post: one that
+      contains "said", "says" or "according to" (as words, any case) or a double quotation mark
+      (straight, curly, low or guillemet), e.g. ``"Escalating the wars ...," Grenell said``.
+    * It never crosses ``floor``: the headline, a caption, or an earlier post's attribution.
+
+    Returns ``attribution_index`` when no line qualifies; the attribution then stands alone as
+    an ordinary paragraph. False negatives (a post that says "said") only cost the styling.
+    """
+    start = attribution_index
+    total = -1  # no newline before the first line collected
+    for index in range(attribution_index - 1, floor - 1, -1):
+        line = lines[index]
+        if _PROSE_RE.search(line):
+            break
+        total += 1 + _weighted_length(line)
+        if total > POST_LIMIT:
+            break
+        start = index
+    return start
+
+
+def _post_block(post_lines: list[str], name: str, handle: str, date_text: str, iso: str) -> Element:
+    attribution = Element(
+        "p",
+        {"class": "digest-post__attribution"},
+        [
+            "\u2014 ",
+            Element("span", {"class": "digest-post__author"}, [name]),
+            " (",
+            Element("a", {"href": f"https://x.com/{handle}"}, ["@" + handle]),
+            ") ",
+            Element("time", {"datetime": iso}, [date_text]),
+        ],
+    )
+    paragraphs: list[Node] = [Element("p", {}, linkify(line)) for line in post_lines]
+    return Element("blockquote", {"class": "digest-post"}, [*paragraphs, attribution])
+
+
+# ----------------------------------------------------------------------------- parser
+
+
+def parse_text(
+    body: str,
+    path: str,
+    first_line: int = 1,
+    *,
+    title: str | None = None,
+) -> tuple[str | None, list[Element], list[Problem]]:
+    """Parse a ``.txt`` article body into (headline, blocks, problems).
+
+    ``first_line`` is the file line number of the body's first line (it is more than 1 when
+    front matter precedes the body), so problems point at the right line.
+
+    ``title``, when the front matter gives one, decides what the first line is: it is consumed
+    as the headline only if it reads the same as ``title`` (whitespace and case aside); else it
+    is body text and the returned headline is ``None``. The body is never shortened silently.
+    """
+    numbered = [
+        (first_line + offset, collapse_spaces(raw)) for offset, raw in enumerate(normalize_text(body).split("\n"))
+    ]
+    numbered = [(number, text) for number, text in numbered if text]
+    if not numbered:
+        return None, [], []
+
+    headline: str | None = None
+    headline_line = numbered[0][0]
+    if title is None or numbered[0][1].casefold() == collapse_spaces(title).casefold():
+        headline = numbered[0][1]
+        numbered = numbered[1:]
+
+    if not numbered:
+        problem = Problem("warning", Location(path, headline_line), "has a headline but no body text")
+        return headline, [], [problem]
+
+    lines = [text for _number, text in numbered]
+    blocks: list[Element] = []
+    floor = 0  # lines before this index are already emitted and cannot join a post
+    pending: list[Element] = []  # paragraphs not yet emitted, i.e. still claimable by a post
+    pending_start = 0
+
+    def flush(upto: int) -> None:
+        # Emit the pending paragraphs for lines[pending_start:upto].
+        blocks.extend(pending[: upto - pending_start])
+
+    for index, line in enumerate(lines):
+        found = _attribution(line)
+        if found is not None:
+            start = _claim_post_lines(lines, index, floor)
+            if start < index:
+                flush(start)
+                blocks.append(_post_block(lines[start:index], *found))
+            else:
+                flush(index)
+                blocks.append(Element("p", {}, linkify(line)))
+            floor, pending, pending_start = index + 1, [], index + 1
+            continue
+        figure = _caption_figure(line)
+        if figure is not None:
+            flush(index)
+            blocks.append(figure)
+            floor, pending, pending_start = index + 1, [], index + 1
+            continue
+        pending.append(Element("p", {}, linkify(line)))
+    flush(len(lines))
+    return headline, blocks, []

@@ -1,0 +1,52 @@
+"""Where each generated page lives, and relative links between pages.
+
+Every link we write is relative, so the site works from a domain root, from a sub-path and
+(with ``use_directory_urls: false``) from the file system.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+HOME = "index.md"
+ARTICLES_INDEX = "articles/index.md"
+ENTITIES_INDEX = "entities/index.md"
+GLOSSARY = "glossary/index.md"
+
+
+def article_page(slug: str) -> str:
+    return f"articles/{slug}.md"
+
+
+def entity_page(entity_id: str) -> str:
+    return f"entities/{entity_id}.md"
+
+
+@dataclass(frozen=True, slots=True)
+class Urls:
+    """Maps page source paths (``articles/x.md``) to URLs, as MkDocs does for ``use_directory_urls``."""
+
+    use_directory_urls: bool = True
+
+    def url(self, page: str) -> str:
+        """The site-relative URL of a page source path (``articles/x.md`` -> ``articles/x/``)."""
+        stem = page[: -len(".md")]
+        if not self.use_directory_urls:
+            return stem + ".html"
+        if stem == "index":
+            return ""
+        if stem.endswith("/index"):
+            return stem[: -len("index")]
+        return stem + "/"
+
+    def href(self, from_page: str, to_page: str, fragment: str = "") -> str:
+        """A relative link from one page to another (and an optional ``#fragment``)."""
+        from_url = self.url(from_page)
+        # The folder the browser resolves against: the URL itself for a directory URL.
+        base = "/" + (from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url))
+        target = "/" + self.url(to_page)
+        rel = posixpath.relpath(target, base)
+        if target.endswith("/"):  # relpath drops the trailing slash of a directory URL
+            rel = rel.rstrip("/") + "/"
+        return rel + (f"#{fragment}" if fragment else "")

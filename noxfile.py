@@ -1,0 +1,51 @@
+"""Tasks for contributors: `nox -l` lists them, `nox -s NAME` runs one."""
+
+from __future__ import annotations
+
+import os
+
+import nox
+
+nox.needs_version = ">=2024.4"
+nox.options.sessions = ["tests", "lint"]
+nox.options.reuse_existing_virtualenvs = True
+
+PYTHON = "3.11"
+# Material for MkDocs prints an end-of-life banner on every build; it is noise in our logs.
+ENV = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """Run the test suite (unit and end-to-end builds; offline). Pass pytest options after --."""
+    session.install("-e", ".[test]")
+    session.run("pytest", *session.posargs, env=ENV)
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """Check style and common mistakes with ruff."""
+    session.install("ruff>=0.6")
+    session.run("ruff", "check", "digest", "tests", "noxfile.py")
+    session.run("ruff", "format", "--check", "digest", "tests", "noxfile.py")
+
+
+@nox.session(python=PYTHON, name="update-golden")
+def update_golden(session: nox.Session) -> None:
+    """Rewrite the golden files of rendered Markdown from the current code (review the diff!)."""
+    session.install("-e", ".[test]")
+    session.run("pytest", "tests/test_golden.py", env={**ENV, "DIGEST_UPDATE_GOLDEN": "1"})
+
+
+@nox.session(python=PYTHON)
+def demo(session: nox.Session) -> None:
+    """Build the demo digest from seeds/ into site/, treating any warning as an error."""
+    session.install("-e", ".")
+    session.run("digest", "build", "--strict", *session.posargs, env=ENV)
+
+
+@nox.session(python=PYTHON, default=False)
+def serve(session: nox.Session) -> None:
+    """Preview the demo digest on http://127.0.0.1:8000/ with live reload."""
+    session.install("-e", ".")
+    session.run("digest", "serve", *session.posargs, env={**ENV, **os.environ})

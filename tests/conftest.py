@@ -1,0 +1,116 @@
+"""Shared fixtures: tiny digests built end to end in ``tmp_path``."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+REPO = Path(__file__).resolve().parent.parent
+
+MKDOCS_YML = """\
+site_name: Test digest
+theme:
+  name: material
+  font: false
+  features: [content.tooltips]
+nav:
+  - Home: index.md
+  - Articles: articles/index.md
+  - Entities: entities/index.md
+  - Glossary: glossary/index.md
+extra_css: [assets/digest/digest.css]
+exclude_docs: |
+  /_home.md
+markdown_extensions: [admonition, attr_list, tables, toc]
+plugins: [search]
+"""
+
+GLOSSARY = """\
+entities:
+  - name: Volodymyr Zelensky
+    type: person
+    aliases: [Zelenskyy, Zelensky]
+    definition: President of Ukraine since 2019.
+  - name: Kursk
+    type: place
+    definition: A Russian region bordering Ukraine.
+  - name: ATACMS
+    type: weapon
+    aliases: [Army Tactical Missile System]
+    definition: A US-made long-range tactical ballistic missile.
+  - name: Ukraine
+    type: place
+    definition: A country in Eastern Europe.
+  - name: TASS
+    type: organization
+    definition: Russia's state news agency.
+"""
+
+
+class Site:
+    """A built site: parse its pages by URL path."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def page(self, url: str) -> BeautifulSoup:
+        path = self.root / url.strip("/") / "index.html" if not url.endswith(".html") else self.root / url
+        return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+    def search_index(self) -> dict:
+        return json.loads((self.root / "search" / "search_index.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def make_digest(tmp_path: Path) -> Callable[..., Path]:
+    """Write a digest project: ``make_digest({"seeds/a.txt": "..."})`` -> project folder."""
+
+    def make(files: dict[str, str], *, glossary: str | None = GLOSSARY, mkdocs_yml: str = MKDOCS_YML) -> Path:
+        root = tmp_path / "project"
+        (root / "docs").mkdir(parents=True, exist_ok=True)
+        (root / "seeds").mkdir(parents=True, exist_ok=True)
+        (root / "mkdocs.yml").write_text(mkdocs_yml, encoding="utf-8")
+        if glossary is not None:
+            (root / "seeds" / "glossary.yml").write_text(glossary, encoding="utf-8")
+        for rel, text in files.items():
+            file = root / rel
+            file.parent.mkdir(parents=True, exist_ok=True)
+            file.write_text(textwrap.dedent(text) if rel.endswith(".md") else text, encoding="utf-8")
+        return root
+
+    return make
+
+
+@pytest.fixture
+def build() -> Callable[..., Site]:
+    """Build a project with ``digest build`` (the real command path) and return its site."""
+    from digest.commands import build as run_build
+
+    def run(root: Path, *, strict: bool = True) -> Site:
+        run_build(str(root / "mkdocs.yml"), strict=strict)
+        return Site(root / "site")
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """The repository's own demo digest, copied and built once with --strict."""
+    from digest.commands import build as run_build
+
+    root = tmp_path_factory.mktemp("demo")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "seeds", root / "seeds")
+    shutil.copytree(
+        REPO / "docs",
+        root / "docs",
+        ignore=shutil.ignore_patterns("articles", "entities", "glossary", "index.md", "digest"),
+    )
+    run_build(str(root / "mkdocs.yml"), strict=True)
+    return Site(root / "site")

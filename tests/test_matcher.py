@@ -1,0 +1,292 @@
+"""Tests for digest.matcher: one table row per contract rule, plus a reference-model property."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from digest.matcher import Match, Matcher
+from digest.model import Entity
+
+
+def ent(entity_id: str, name: str, *aliases: str, case_sensitive: bool = True) -> Entity:
+    return Entity(
+        id=entity_id,
+        name=name,
+        type="term",
+        definition="",
+        aliases=aliases,
+        case_sensitive=case_sensitive,
+    )
+
+
+GLOSSARY = (
+    ent("nk", "North Korea"),
+    ent("us", "US", "U.S.", "United States"),
+    ent("ukraine", "Ukraine"),
+    ent("russia", "Russia"),
+    ent("trump", "Donald Trump", "Trump"),
+    ent("trump-jr", "Donald Trump Jr."),
+    ent("biden", "Joe Biden", "Biden"),
+    ent("atacms", "ATACMS", case_sensitive=False),
+    ent("obrien", "O’Brien"),
+    ent("f16", "F-16"),
+    ent("s400", "S-400"),
+    ent("cpp", "C++"),
+    ent("hamas", "(Hamas)"),
+    ent("regex", "a.b*c?"),
+    ent("x", "X"),
+    ent("cafe", "café"),
+)
+
+
+def found(glossary: tuple[Entity, ...], text: str) -> list[tuple[str, str]]:
+    return [(text[m.start : m.end], m.entity_id) for m in Matcher(glossary).find(text)]
+
+
+@pytest.mark.parametrize(
+    ("glossary", "text", "expected"),
+    [
+        # 1. every occurrence of a name or alias
+        pytest.param(
+            GLOSSARY,
+            "The US and the U.S. are the United States; US again.",
+            [("US", "us"), ("U.S.", "us"), ("United States", "us"), ("US", "us")],
+            id="1-every-name-and-alias-every-occurrence",
+        ),
+        pytest.param(
+            GLOSSARY,
+            "Russia, Ukraine and Russia.",
+            [("Russia", "russia"), ("Ukraine", "ukraine"), ("Russia", "russia")],
+            id="1-several-entities-one-pass",
+        ),
+        # 2. whole words, Unicode-aware boundaries
+        pytest.param(GLOSSARY, "North Korean troops", [], id="2-no-match-inside-longer-word"),
+        pytest.param(GLOSSARY, "USA BUS US_X xUS US2", [], id="2-us-not-inside-usa-bus-or-word"),
+        pytest.param(GLOSSARY, "Ukraineé Éukraine", [], id="2-unicode-letters-are-word-chars"),
+        pytest.param(GLOSSARY, "Ukraine\u0301 is", [], id="2-combining-mark-is-word-char"),
+        pytest.param(GLOSSARY, "a café\u0301", [], id="2-combining-mark-after-name"),
+        pytest.param(
+            GLOSSARY,
+            "the U.S.A and C++11 compilers",
+            [("U.S.", "us"), ("C++", "cpp")],
+            id="2-punctuation-edge-has-no-boundary",
+        ),
+        pytest.param(
+            GLOSSARY,
+            "(Ukraine) «Russia» US. US,",
+            [("Ukraine", "ukraine"), ("Russia", "russia"), ("US", "us"), ("US", "us")],
+            id="2-punctuation-around-name-is-boundary",
+        ),
+        # 3. possessives
+        pytest.param(
+            GLOSSARY,
+            "Ukraine’s army and Russia's navy",
+            [("Ukraine", "ukraine"), ("Russia", "russia")],
+            id="3-possessive-both-apostrophes-outside-span",
+        ),
+        # 4. hyphen is a boundary
+        pytest.param(GLOSSARY, "US-made", [("US", "us")], id="4-hyphen-after"),
+        pytest.param(
+            GLOSSARY,
+            "the Ukraine-Russia war",
+            [("Ukraine", "ukraine"), ("Russia", "russia")],
+            id="4-hyphen-between-two-names",
+        ),
+        # 5. case and the apostrophe/whitespace fold
+        pytest.param(GLOSSARY, "let us go", [], id="5-case-sensitive-by-default"),
+        pytest.param(
+            GLOSSARY,
+            "ATACMS, atacms and Atacms",
+            [("ATACMS", "atacms"), ("atacms", "atacms"), ("Atacms", "atacms")],
+            id="5-case-insensitive-entity",
+        ),
+        pytest.param(
+            GLOSSARY,
+            "Mr O'Brien said",
+            [("O'Brien", "obrien")],
+            id="5-curly-vs-straight-apostrophe",
+        ),
+        pytest.param(GLOSSARY, "Mr O’brien said", [], id="5-apostrophe-fold-keeps-case"),
+        pytest.param(
+            GLOSSARY,
+            "President Joe\nBiden and North\u00a0Korea and Joe\tBiden",
+            [
+                ("Joe\nBiden", "biden"),
+                ("North\u00a0Korea", "nk"),
+                ("Joe\tBiden", "biden"),
+            ],
+            id="5-newline-nbsp-tab-equal-space",
+        ),
+        pytest.param(
+            (
+                ent("ist", "İstanbul", case_sensitive=False),
+                ent("ks", "\u039a\u0391\u03a3", case_sensitive=False),
+            ),
+            "İstanbul istanbul İSTANBUL ΚΑΣ’s κας",
+            [("İstanbul", "ist"), ("İSTANBUL", "ist"), ("ΚΑΣ", "ks"), ("κας", "ks")],
+            id="5-length-preserving-fold-and-final-sigma",
+        ),
+        # 6. longest match wins, leftmost first
+        pytest.param(
+            GLOSSARY,
+            "Donald Trump Jr. met Donald Trump and Trump.",
+            [
+                ("Donald Trump Jr.", "trump-jr"),
+                ("Donald Trump", "trump"),
+                ("Trump", "trump"),
+            ],
+            id="6-longest-wins-trump-jr",
+        ),
+        pytest.param(
+            GLOSSARY,
+            "Joe Biden, then Biden",
+            [("Joe Biden", "biden"), ("Biden", "biden")],
+            id="6-longest-wins-same-start",
+        ),
+        pytest.param(
+            (ent("ab", "A B"), ent("bc", "B C D")),
+            "A B C D",
+            [("A B", "ab")],
+            id="6-leftmost-wins-over-longer-overlap",
+        ),
+        # 7. names are literal
+        pytest.param(
+            GLOSSARY,
+            "F-16s? No: F-16, S-400, C++ and (Hamas) and a.b*c? but not axbbc",
+            [
+                ("F-16", "f16"),
+                ("S-400", "s400"),
+                ("C++", "cpp"),
+                ("(Hamas)", "hamas"),
+                ("a.b*c?", "regex"),
+            ],
+            id="7-literal-punctuation-and-regex-metacharacters",
+        ),
+        pytest.param(GLOSSARY, "F16 S400 Hamas", [], id="7-no-fuzzy-punctuation"),
+        # 8. first entity wins a shared surface
+        pytest.param(
+            (ent("first", "Georgia"), ent("second", "Georgia")),
+            "Georgia",
+            [("Georgia", "first")],
+            id="8-first-entity-wins-clash",
+        ),
+        pytest.param(
+            (ent("first", "apple", case_sensitive=False), ent("second", "Apple")),
+            "Apple",
+            [("Apple", "first")],
+            id="8-first-entity-wins-across-case-modes",
+        ),
+        pytest.param(
+            (ent("cs", "Apple"), ent("ci", "apple", case_sensitive=False)),
+            "Apple APPLE",
+            [("Apple", "cs"), ("APPLE", "ci")],
+            id="8-later-entity-takes-what-the-first-rejects",
+        ),
+        # 9. edge cases
+        pytest.param(GLOSSARY, "", [], id="9-empty-text"),
+        pytest.param(GLOSSARY, "nothing to see here", [], id="9-no-matches"),
+        pytest.param(
+            GLOSSARY,
+            "X marks X-ray, not Xi or aX",
+            [("X", "x"), ("X", "x")],
+            id="9-one-char-name",
+        ),
+        pytest.param((), "The US and Russia", [], id="9-empty-glossary"),
+        pytest.param(
+            (ent("blank", "", "Oz"),),
+            "Oz",
+            [("Oz", "blank")],
+            id="9-empty-name-ignored",
+        ),
+    ],
+)
+def test_rules(glossary: tuple[Entity, ...], text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(glossary, text) == expected
+
+
+def test_match_fields_and_bool() -> None:
+    matcher = Matcher(GLOSSARY)
+    assert matcher
+    assert matcher.find("Hi US") == [Match(start=3, end=5, entity_id="us")]
+    assert not Matcher([])
+    assert not Matcher([ent("blank", "")])
+    assert Matcher([]).find("anything") == []
+
+
+# --- property test against an obviously-correct reference -----------------------------------
+
+
+def ref_is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_" or unicodedata.category(ch).startswith("M")
+
+
+def ref_light(ch: str) -> str:
+    if ch in "\u2018\u2019":
+        return "'"
+    return " " if ch.isspace() else ch
+
+
+def ref_fold(ch: str) -> str:
+    lower = ch.lower()
+    ch = lower if len(lower) == 1 else ch
+    return "σ" if ch == "ς" else ref_light(ch)
+
+
+def reference_find(glossary: list[Entity], text: str) -> list[tuple[int, int, str]]:
+    """Try every start and every surface; first entity wins a span; greedy leftmost-longest."""
+    spans: dict[tuple[int, int], str] = {}
+    for start in range(len(text)):
+        for entity in glossary:
+            norm = ref_light if entity.case_sensitive else ref_fold
+            for surface in entity.names:
+                end = start + len(surface)
+                piece = text[start:end]
+                if not surface or len(piece) != len(surface):
+                    continue
+                if [norm(c) for c in piece] != [norm(c) for c in surface]:
+                    continue
+                if start > 0 and ref_is_word(text[start - 1]) and ref_is_word(text[start]):
+                    continue
+                if end < len(text) and ref_is_word(text[end]) and ref_is_word(text[end - 1]):
+                    continue
+                spans.setdefault((start, end), entity.id)
+    result: list[tuple[int, int, str]] = []
+    taken = 0
+    for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
+        if start >= taken:
+            result.append((start, end, spans[(start, end)]))
+            taken = end
+    return result
+
+
+ALPHABET = "aAbB _-'’.\n\u00a0é\u0301İiΣσς1"
+surfaces = st.text(alphabet=ALPHABET, min_size=1, max_size=4)
+entities = st.builds(
+    lambda i, names, cs: ent(f"e{i}", names[0], *names[1:], case_sensitive=cs),
+    st.integers(0, 3),
+    st.lists(surfaces, min_size=1, max_size=3),
+    st.booleans(),
+)
+
+
+@st.composite
+def glossary_and_text(draw: st.DrawFn) -> tuple[list[Entity], str]:
+    glossary = draw(st.lists(entities, max_size=5))
+    names = [name for entity in glossary for name in entity.names]
+    chunk = st.sampled_from(names) | st.text(alphabet=ALPHABET, max_size=2) if names else surfaces
+    text = "".join(draw(st.lists(chunk, max_size=12)))
+    if names and draw(st.booleans()):
+        # Also try the names with their case flipped, to exercise case-insensitive entities.
+        text = text.swapcase()
+    return glossary, text
+
+
+@settings(max_examples=200, deadline=None)
+@given(glossary_and_text())
+def test_find_agrees_with_reference(case: tuple[list[Entity], str]) -> None:
+    glossary, text = case
+    assert [tuple(m) for m in Matcher(glossary).find(text)] == reference_find(glossary, text)
