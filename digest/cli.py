@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from typing import ClassVar
 
 import click
@@ -30,7 +31,7 @@ class _Formatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         prefix = f"{record.levelname:<8}-  "
-        if record.levelname in self.colours:
+        if record.levelname in self.colours and sys.stderr.isatty():
             prefix = click.style(prefix, fg=self.colours[record.levelname])
         return prefix + super().format(record)
 

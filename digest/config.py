@@ -82,6 +82,11 @@ def settings_from_config(config: MkDocsConfig) -> Settings:
         raise DigestError(f"{config_file.name}: extra.digest.most_mentioned: must be 0 or more")
     docs_dir = Path(config.docs_dir)
     seeds_dir = (root / options.seeds).resolve()
+    if not seeds_dir.is_dir():
+        raise DigestError(
+            f"{config_file.name}: extra.digest.seeds: the folder '{options.seeds}' does not exist; "
+            f"create it and put your articles there, or point extra.digest.seeds at your articles"
+        )
     glossary = (root / options.glossary).resolve() if options.glossary else seeds_dir / "glossary.yml"
     site = SiteOptions(
         site_name=config.site_name,

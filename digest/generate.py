@@ -66,6 +66,22 @@ class Result:
         return [p for p in self.problems if p.level == "warning"]
 
 
+class Progress:
+    """Logs ``label done/total`` at most every ``interval`` seconds, so long builds show life."""
+
+    def __init__(self, label: str, total: int, interval: float = 2.0) -> None:
+        self.label, self.total, self.interval = label, total, interval
+        self.done = 0
+        self.last = time.perf_counter()
+
+    def step(self) -> None:
+        self.done += 1
+        now = time.perf_counter()
+        if now - self.last >= self.interval and self.done < self.total:
+            self.last = now
+            log.info(f"Digest: {self.label} {self.done}/{self.total}")
+
+
 def stylesheet() -> str:
     return resources.files("digest").joinpath("assets/digest.css").read_text(encoding="utf-8")
 
@@ -149,7 +165,9 @@ class Generator:
         files, problems = discover(self.settings)
         articles: list[Article] = []
         live = set(files)
+        progress = Progress("read", len(files))
         for file in files:
+            progress.step()
             key = _stat_key(file)
             cached = self._articles.get(file)
             if cached is None or cached[0] != key:
@@ -166,7 +184,9 @@ class Generator:
     def annotate(self, articles: list[Article], matcher: Matcher) -> list[AnnotatedArticle]:
         """Annotate every article, reusing the previous run's result for unchanged ones."""
         fresh: dict[tuple[str, str, tuple[int, int]], AnnotatedArticle] = {}
+        progress = Progress("annotated", len(articles))
         for article in articles:
+            progress.step()
             key = (article.path, article.slug, self._source_keys[article.path])
             fresh[key] = self._annotated.get(key) or annotate(article, matcher)
         self._annotated = fresh

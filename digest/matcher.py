@@ -31,7 +31,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 import ahocorasick
@@ -93,13 +93,33 @@ def _index_char(ch: str) -> str:
 _ASCII = bytes(range(128))
 # bytes.translate table: the index fold of each ASCII byte; UTF-8 bytes >= 0x80 unchanged.
 _ASCII_INDEX = bytes(ord(_index_char(chr(i))) for i in range(128)) + bytes(range(128, 256))
-_NON_ASCII_INDEX: dict[str, str] = {}  # memo of _index_char for non-ASCII characters
 
 
-@functools.lru_cache(maxsize=256)
-def _alternation(chars: tuple[str, ...]) -> re.Pattern[bytes]:
+def _alternation(chars: Iterable[str]) -> re.Pattern[bytes]:
     # UTF-8 is prefix-free, so a plain alternation of the encodings never matches mid-character.
-    return re.compile(b"|".join(re.escape(ch.encode("utf-8", "surrogatepass")) for ch in chars))
+    return re.compile(b"|".join(re.escape(ch.encode("utf-8", "surrogatepass")) for ch in sorted(chars)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _non_ascii_plan(
+    chars: frozenset[str],
+) -> tuple[re.Pattern[bytes] | None, re.Pattern[bytes] | None, Callable[[re.Match[bytes]], bytes]]:
+    """How to index-fold UTF-8 text whose non-ASCII characters are ``chars``.
+
+    Returns (pattern of the characters that become a space, pattern of those that change
+    otherwise, replacement function for the latter); a pattern is None when it has nothing to do.
+    Cached because the same few sets (curly quotes, dashes) come back paragraph after paragraph.
+    """
+    folded = {ch: _index_char(ch) for ch in chars}
+    spaces = [ch for ch, to in folded.items() if to == " "]
+    others = {
+        ch.encode("utf-8", "surrogatepass"): to.encode("utf-8") for ch, to in folded.items() if to not in (" ", ch)
+    }
+    return (
+        _alternation(spaces) if spaces else None,
+        _alternation(ch.decode("utf-8", "surrogatepass") for ch in others) if others else None,
+        lambda match: others[match.group()],
+    )
 
 
 def _index_fold(text: str) -> str:
@@ -111,22 +131,13 @@ def _index_fold(text: str) -> str:
     """
     data = text.encode("utf-8", "surrogatepass").translate(_ASCII_INDEX)
     if not text.isascii():
-        spaces: list[str] = []
-        others: dict[bytes, bytes] = {}
         # Deleting every ASCII byte leaves whole UTF-8 sequences: the non-ASCII characters.
-        for ch in set(data.translate(None, _ASCII).decode("utf-8", "surrogatepass")):
-            folded = _NON_ASCII_INDEX.get(ch)
-            if folded is None:
-                folded = _NON_ASCII_INDEX[ch] = _index_char(ch)
-            if folded == " ":
-                spaces.append(ch)
-            elif folded != ch:
-                others[ch.encode("utf-8", "surrogatepass")] = folded.encode("utf-8")
-        if spaces:
-            data = _alternation(tuple(sorted(spaces))).sub(b" ", data)
-        if others:
-            chars = tuple(sorted(key.decode("utf-8", "surrogatepass") for key in others))
-            data = _alternation(chars).sub(lambda m: others[m.group()], data)
+        chars = frozenset(data.translate(None, _ASCII).decode("utf-8", "surrogatepass"))
+        spaces, others, replace = _non_ascii_plan(chars)
+        if spaces is not None:
+            data = spaces.sub(b" ", data)
+        if others is not None:
+            data = others.sub(replace, data)
     return b"".join((b" ", data, b" ")).decode("utf-8", "surrogatepass")
 
 
@@ -136,17 +147,48 @@ _EXACT = 1  # case-sensitive, no space or apostrophe: slice == surface
 _LIGHT = 2  # case-sensitive: equal after the apostrophe/whitespace fold
 _FOLD = 3  # case-insensitive with punctuation or spaces: equal after the full fold (rule 5)
 
-_Check = tuple[str, int, str, str]  # (surface, mode, folded surface for the mode, entity id)
+_Check = tuple[str, int, str, str]  # (surface, mode, surface folded for the mode, entity id)
+_Group = tuple[int, tuple[_Check, ...]]  # (surface length, checks in glossary order)
+# Automaton value: (length, ends in a word char, entity id, surface, light surface or groups).
+_Value = tuple[int, bool, str | None, str | None, "str | tuple[_Group, ...] | None"]
 
-_new_tuple = tuple.__new__  # Match(...) goes through a Python-level __new__; this does not
+_new_tuple = tuple.__new__  # Match(...) runs a Python-level __new__; this does not
+
+
+def _passes(piece: str, surface: str, mode: int, folded: str) -> bool:
+    """Whether the slice ``piece`` of the text, hit by the automaton, really is ``surface``."""
+    if mode == _ALWAYS or piece == surface:
+        return True
+    if mode == _LIGHT:
+        return piece.translate(_LIGHT_TABLE) == folded
+    return mode == _FOLD and _fold(piece) == folded
+
+
+def _make_room(found: list[Match], start: int) -> bool:
+    """Keep ``found`` the leftmost-longest selection when a new hit starting at ``start`` overlaps it.
+
+    Hits arrive by ascending end, so the new hit overlaps a tail of the kept ones. If the first
+    of those starts before it, that one stays and the new hit is dropped: return False. Otherwise
+    the new hit starts no later and ends no earlier than each of them, so it beats them all: drop
+    them and return True. Nothing they had blocked comes back: it started after one of them and
+    ended no later than the new hit, so it lies inside the new hit.
+    """
+    i = len(found) - 1
+    while i and found[i - 1].end > start:
+        i -= 1
+    if found[i].start < start:
+        return False
+    del found[i:]
+    return True
 
 
 class Matcher:
     """A compiled glossary: construct once, then call :meth:`find` on any number of texts."""
 
     def __init__(self, entities: Iterable[Entity]) -> None:
-        # automaton key -> [(surface, entity id, case_sensitive)] in glossary order. Different
-        # surfaces share a key when they differ only in case or punctuation ("F-16", "F 16").
+        # automaton key -> [(surface, entity id, case_sensitive)] in glossary order. Surfaces
+        # share a key when they differ only in case or punctuation ("F-16", "F 16"), and even
+        # in length: ".NET" and the padded "NET" are both " net".
         by_key: dict[str, list[tuple[str, str, bool]]] = {}
         for entity in entities:
             for surface in entity.names:
@@ -165,18 +207,19 @@ class Matcher:
             self._automaton.make_automaton()
 
     @staticmethod
-    def _compile(
-        candidates: list[tuple[str, str, bool]],
-    ) -> tuple[int, bool, str | None, tuple[_Check, ...]]:
-        """The automaton value of one key: (length, ends in a word char, id, checks).
+    def _compile(candidates: list[tuple[str, str, bool]]) -> _Value:
+        """The automaton value of one key: ``(length, last_word, id, surface, extra)``.
 
-        ``length`` is the surface length (the same for every candidate: folds keep lengths).
-        If the first candidate is accepted whenever the key matches, ``id`` is its entity and
-        ``checks`` is empty. Otherwise ``id`` is ``None`` and ``checks`` lists the candidates in
-        glossary order (rule 8: the first that passes wins), dropping unreachable ones.
+        Three shapes, from the cheapest to check in ``find`` to the rarest:
+
+        - ``id`` set, ``surface`` None: the key alone proves the match (case-insensitive word).
+        - ``id`` and ``surface`` set: one case-sensitive candidate; the slice must equal
+          ``surface``, or else light-fold to ``extra`` if that is not None.
+        - ``id`` None: ``extra`` holds groups of checks by surface length, longest first, for
+          ``_passes``; in each group the first candidate that passes wins (rule 8).
         """
-        checks: list[_Check] = []
-        seen: set[tuple[int, str]] = set()
+        by_length: dict[int, list[_Check]] = {}
+        seen: set[tuple[int, int, str]] = set()
         for surface, entity_id, case_sensitive in candidates:
             if not case_sensitive:
                 if all(map(_is_word_char, surface)):
@@ -187,17 +230,23 @@ class Matcher:
                 folded = surface.translate(_LIGHT_TABLE)
                 # Without a space or apostrophe, only the surface itself light-folds to it.
                 mode = _LIGHT if (" " in folded or "'" in folded) else _EXACT
-            if (mode, folded) in seen:
-                continue  # an earlier entity claims the same surface: it wins (rule 8)
-            seen.add((mode, folded))
+            checks = by_length.setdefault(len(surface), [])
+            if (len(surface), mode, folded) in seen or (checks and checks[-1][1] == _ALWAYS):
+                continue  # an earlier candidate always wins over this one (rule 8)
+            seen.add((len(surface), mode, folded))
             checks.append((surface, mode, folded, entity_id))
-            if mode == _ALWAYS:
-                break  # later candidates can never be reached
-        first = candidates[0][0]
-        length, last_word = len(first), _is_word_char(first[-1])
-        if checks[0][1] == _ALWAYS:
-            return (length, last_word, checks[0][3], ())
-        return (length, last_word, None, tuple(checks))
+
+        last_word = _is_word_char(candidates[0][0][-1])  # the same for every candidate
+        if len(by_length) == 1:
+            [(length, checks)] = by_length.items()
+            if len(checks) == 1:
+                surface, mode, folded, entity_id = checks[0]
+                if mode == _ALWAYS:
+                    return (length, last_word, entity_id, None, None)
+                if mode != _FOLD:
+                    return (length, last_word, entity_id, surface, folded if mode == _LIGHT else None)
+        groups = tuple(sorted(((n, tuple(c)) for n, c in by_length.items()), reverse=True))
+        return (0, last_word, None, None, groups)
 
     def __bool__(self) -> bool:
         """False when the glossary has no names at all (``find`` then always returns ``[]``)."""
@@ -211,39 +260,31 @@ class Matcher:
         light_table = _LIGHT_TABLE
         found: list[Match] = []
         append = found.append
-        # `end` is the index of the hit's last character in `folded`, which has one pad in front,
-        # so the surface is text[end - length:end] and folded[end + 1] (always there thanks to
-        # the trailing pad) is the index fold of the character after it.
-        for end, (length, last_word, entity_id, checks) in self._automaton.iter(folded):
+        # `end` is the index of the hit's last character in `folded`, which has one pad in
+        # front, so the surface would be text[end - length:end], and folded[end + 1] (always
+        # there, thanks to the trailing pad) is the index fold of the character after it.
+        # A key can hit a pad only through a leading or trailing non-word character of its
+        # surface; the slice of `text` is then shorter than the surface, so no check passes.
+        for end, (length, last_word, entity_id, surface, extra) in self._automaton.iter(folded):
             if last_word and folded[end + 1] != " ":
-                continue  # the end boundary (the start one is in the key)
-            start = end - length
-            if entity_id is None:
-                if start < 0:
-                    continue  # a key starting with punctuation hit the leading pad
-                piece = text[start:end]  # too short if a key hit the trailing pad: no match
-                for surface, mode, surface_folded, candidate in checks:
-                    if (
-                        mode == _ALWAYS
-                        or piece == surface
-                        or (mode == _LIGHT and piece.translate(light_table) == surface_folded)
-                        or (mode == _FOLD and _fold(piece) == surface_folded)
-                    ):
-                        entity_id = candidate
-                        break
-                else:
+                continue  # the end boundary (the start boundary is in the key)
+            if surface is not None:
+                start = end - length
+                piece = text[start:end]
+                if piece != surface and (extra is None or piece.translate(light_table) != extra):
                     continue
-            if found and found[-1][1] > start:
-                # Hits arrive by ascending end, so a greedy leftmost-longest selection can be
-                # kept on the fly: the new hit overlaps a tail of the kept ones. If the first of
-                # those starts earlier, it wins (and anything the new hit would have displaced
-                # ends before the new hit does, so nothing is lost); otherwise the new hit starts
-                # at or before all of them and ends at or after them, so it replaces them all.
-                i = len(found) - 1
-                while i and found[i - 1][1] > start:
-                    i -= 1
-                if found[i][0] < start:
-                    continue
-                del found[i:]
-            append(_new_tuple(Match, (start, end, entity_id)))
+            elif entity_id is None:
+                for length, checks in extra:  # rare: several candidates, or a fold check
+                    start = end - length
+                    piece = text[start:end]
+                    for surface, mode, surface_folded, entity_id in checks:
+                        if _passes(piece, surface, mode, surface_folded):
+                            if not found or found[-1].end <= start or _make_room(found, start):
+                                append(_new_tuple(Match, (start, end, entity_id)))
+                            break
+                continue
+            else:
+                start = end - length
+            if not found or found[-1][1] <= start or _make_room(found, start):
+                append(_new_tuple(Match, (start, end, entity_id)))
         return found

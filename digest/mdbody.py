@@ -9,8 +9,9 @@ Contract:
 * Raw HTML is **off**: ``<script>`` or ``<b>`` in a body is shown as those characters. The
   result is only ever the tags and attributes in :data:`ALLOWED`; anything else Markdown
   produces is unwrapped (its text kept).
-* The page title is the only ``h1``, so body headings move down one level (``#`` -> ``h2``,
-  ``##`` -> ``h3`` ... ``######`` stays ``h6``).
+* The page title is the only ``h1``, so a body's ``#`` heading becomes ``h2``; other levels are
+  kept (most articles use ``##`` for sections, and shifting those would push them out of the
+  table of contents).
 * Links keep only absolute ``http``/``https``/``mailto`` targets; any other link
   (``javascript:``, relative paths) is dropped and its text kept.
 * Images are never loaded (the site fetches nothing from the internet): ``![alt](src)``
@@ -58,7 +59,7 @@ _BLOCK_TAGS = frozenset(
 # These hold only elements (list items, rows, cells), never text of their own.
 _ELEMENTS_ONLY = frozenset({"ul", "ol", "table", "thead", "tbody", "tr", "dl"})
 _VOID_TAGS = frozenset({"br", "hr"})
-_HEADING_SHIFT = {"h1": "h2", "h2": "h3", "h3": "h4", "h4": "h5", "h5": "h6", "h6": "h6"}
+_HEADING_SHIFT = {"h1": "h2"}
 _ALIGNMENTS = frozenset({"left", "center", "right"})
 
 # A stashed fenced code block, exactly as markdown.extensions.fenced_code writes it.

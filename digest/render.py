@@ -150,6 +150,9 @@ def render_article(article: AnnotatedArticle, digest: Digest, options: SiteOptio
     meta = article_meta_html(article)
     if meta:
         out.append(html_block(meta))
+    if a.tags:
+        tags = " ".join(f'<span class="digest-tag">{escape_text(tag)}</span>' for tag in a.tags)
+        out.append(html_block(f'<p class="digest-tags">Tags: {tags}</p>'))
     if a.summary:
         out.append(html_block(f'<p class="digest-summary">{escape_text(a.summary)}</p>'))
     out.extend(block_markdown(block, render_mention) for block in article.body)

@@ -25,6 +25,9 @@ nav:
   - Entities: entities/index.md
   - Glossary: glossary/index.md
 extra_css: [assets/digest/digest.css]
+validation:
+  nav:
+    omitted_files: ignore
 exclude_docs: |
   /_home.md
 markdown_extensions: [admonition, attr_list, tables, toc]

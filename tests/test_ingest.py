@@ -255,9 +255,9 @@ MD_CASES: list[tuple[str, str, list[Element]]] = [
     ("backslash escapes", r"\*not em\* \<b\>", [E("p", "*not em* \\<b>")]),  # "<" is not escapable
     ("template syntax is literal", "{{ x }} {% y %}", [E("p", "{{ x }} {% y %}")]),
     (
-        "headings shift down one level",
+        "h1 becomes h2, other levels are kept",
         "# One\n\n## Two\n\n### Three\n\n###### Six",
-        [E("h2", "One"), E("h3", "Two"), E("h4", "Three"), E("h6", "Six")],
+        [E("h2", "One"), E("h2", "Two"), E("h3", "Three"), E("h6", "Six")],
     ),
     (
         "table",
@@ -351,7 +351,7 @@ def test_markdown_title_falls_back_to_first_heading() -> None:
     assert problems == []
     assert article is not None
     assert article.title == "The real title"
-    assert article.body == [E("p", "Intro."), E("h3", "Section"), E("p", "Text.")]
+    assert article.body == [E("p", "Intro."), E("h2", "Section"), E("p", "Text.")]
     assert article.slug == ""  # assigned later by the caller
 
 

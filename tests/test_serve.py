@@ -1,0 +1,129 @@
+"""``digest serve``: a real server on 127.0.0.1 that regenerates when seeds or the glossary change."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+ARTICLE = "Fighting in Kursk\nUkraine says troops are still in Kursk.\n"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, ConnectionError):
+        return None
+
+
+def wait_for(predicate, timeout: float = 30.0, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+class Server:
+    def __init__(self, root: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.log = root / "serve.log"
+        self.log_file = self.log.open("w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "from digest.cli import main; main()", "serve", "-a", f"127.0.0.1:{self.port}"],
+            cwd=root, stdout=self.log_file, stderr=subprocess.STDOUT,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8")
+
+    def rebuilds(self) -> int:
+        return self.output().count("Reloading browsers")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=20)
+        self.log_file.close()
+
+
+@pytest.fixture
+def server(make_digest):
+    root = make_digest({"seeds/a.txt": ARTICLE})
+    srv = Server(root)
+    srv.root = root
+    try:
+        wait_for(lambda: "Serving on" in srv.output(), what="the server to start")
+        yield srv
+    finally:
+        srv.stop()
+
+
+def test_serve_regenerates_on_seed_and_glossary_changes(server) -> None:
+    page = fetch(server.url + "articles/fighting-in-kursk/")
+    assert page is not None and 'data-entity="kursk"' in page
+    untouched = server.root / "docs/entities/atacms.md"  # no change below touches ATACMS
+    mtime = untouched.stat().st_mtime_ns
+
+    # A new seed gets a page, and the home page lists it.
+    (server.root / "seeds/b.txt").write_text("TASS on Kursk\nTASS reported from Kursk.\n", encoding="utf-8")
+    wait_for(lambda: server.rebuilds() >= 1, what="a rebuild after a new seed")
+    wait_for(lambda: fetch(server.url + "articles/tass-on-kursk/") is not None, what="the new page")
+    assert "TASS on Kursk" in (fetch(server.url) or "")
+
+    # A glossary change re-annotates: a new entity is highlighted in the existing article.
+    glossary = server.root / "seeds/glossary.yml"
+    glossary.write_text(
+        glossary.read_text() + "  - name: Fighting\n    type: term\n    definition: Armed combat.\n"
+        "  - name: Troops\n    type: term\n    definition: Soldiers.\n    case_sensitive: false\n",
+        encoding="utf-8",
+    )
+    wait_for(
+        lambda: 'data-entity="troops"' in (fetch(server.url + "articles/fighting-in-kursk/") or ""),
+        what="the glossary change to reach the page",
+    )
+    # Our own writes under docs/ must not trigger extra rebuilds: one per change we made.
+    time.sleep(1.5)
+    assert server.rebuilds() == 2, server.output()
+    # Pages whose content did not change were not rewritten.
+    assert untouched.stat().st_mtime_ns == mtime
+
+    # Removing a seed removes its page.
+    (server.root / "seeds/b.txt").unlink()
+    wait_for(lambda: fetch(server.url + "articles/tass-on-kursk/") is None, what="the removed page to go")
+    assert "Traceback" not in server.output()
+
+
+def test_serve_survives_a_broken_glossary(server) -> None:
+    glossary = server.root / "seeds/glossary.yml"
+    good = glossary.read_text()
+    glossary.write_text("entities: [\n", encoding="utf-8")
+    wait_for(lambda: "invalid YAML" in server.output(), what="the glossary error to be reported")
+    assert server.process.poll() is None, "the server must keep running"
+    glossary.write_text(
+        good + "  - name: Troops\n    type: term\n    definition: Soldiers.\n    case_sensitive: false\n",
+        encoding="utf-8",
+    )
+    wait_for(
+        lambda: 'data-entity="troops"' in (fetch(server.url + "articles/fighting-in-kursk/") or ""),
+        what="recovery after fixing the glossary",
+    )
+    assert "Traceback" not in server.output()
