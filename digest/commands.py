@@ -79,6 +79,7 @@ def build_site(config: MkDocsConfig) -> None:
         final.rename(old)
     staging.rename(final)
     shutil.rmtree(old, ignore_errors=True)
+    log.info(f"Site written to {final}")
 
 
 def build(config_file: str | None = None, *, strict: bool = False, site_dir: str | None = None) -> Result:

@@ -23,8 +23,9 @@ import re
 from typing import TYPE_CHECKING
 
 from digest.frontmatter import split_front_matter, validate_metadata
+from digest.markup import plain_text
 from digest.mdbody import parse_markdown
-from digest.model import Article, Element, Location, Node, Problem
+from digest.model import Article, Element, Location, Problem
 from digest.textformat import collapse_spaces, normalize_text, parse_text
 
 if TYPE_CHECKING:
@@ -71,19 +72,6 @@ def read_article(file: Path, path: str) -> tuple[Article | None, list[Problem]]:
     return article, problems + more
 
 
-def _plain(nodes: list[Node]) -> str:
-    """The text content of a node list (used for a heading turned into a title)."""
-    parts: list[str] = []
-    for node in nodes:
-        if isinstance(node, str):
-            parts.append(node)
-        elif isinstance(node, Element):
-            parts.append(_plain(node.children))
-        else:
-            parts.append(node.text)
-    return "".join(parts)
-
-
 def _stem(path: str) -> str:
     name = re.split(r"[\\/]", path)[-1]
     return name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
@@ -124,7 +112,7 @@ def parse_article(text: str, path: str, suffix: str) -> tuple[Article | None, li
         # duplicate of it when it repeats the given title.
         first_h1 = next((i for i, block in enumerate(blocks) if block.tag == "h2"), None)
         if first_h1 is not None:
-            heading = collapse_spaces(_plain(blocks[first_h1].children))
+            heading = collapse_spaces(plain_text(blocks[first_h1].children))
             if title is None and heading:
                 title = heading
                 del blocks[first_h1]

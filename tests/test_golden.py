@@ -56,6 +56,8 @@ def test_rendered_markdown_matches_golden_files() -> None:
         want = (expected_dir / rel).read_text(encoding="utf-8")
         if site[rel] != want:
             diff = "\n".join(
-                difflib.unified_diff(want.splitlines(), site[rel].splitlines(), f"golden/{rel}", "rendered", lineterm="")
+                difflib.unified_diff(
+                    want.splitlines(), site[rel].splitlines(), f"golden/{rel}", "rendered", lineterm=""
+                )
             )
             pytest.fail(f"{rel} differs from its golden file (`nox -s update-golden` if intended):\n{diff}")

@@ -40,6 +40,10 @@ GLOSSARY = (
     ent("regex", "a.b*c?"),
     ent("x", "X"),
     ent("cafe", "café"),
+    ent("dotnet", ".NET"),
+    ent("net", "NET"),
+    ent("ussr", "U.S.S.R.", case_sensitive=False),
+    ent("ecole", "École", case_sensitive=False),
 )
 
 
@@ -81,6 +85,18 @@ def found(glossary: tuple[Entity, ...], text: str) -> list[tuple[str, str]]:
             [("Ukraine", "ukraine"), ("Russia", "russia"), ("US", "us"), ("US", "us")],
             id="2-punctuation-around-name-is-boundary",
         ),
+        pytest.param(
+            GLOSSARY,
+            "“Russia”—Ukraine…US",
+            [("Russia", "russia"), ("Ukraine", "ukraine"), ("US", "us")],
+            id="2-non-ascii-punctuation-is-boundary",
+        ),
+        pytest.param(
+            GLOSSARY,
+            "(Hamas)",
+            [("(Hamas)", "hamas")],
+            id="2-punctuation-edged-name-fills-whole-text",
+        ),
         # 3. possessives
         pytest.param(
             GLOSSARY,
@@ -103,6 +119,12 @@ def found(glossary: tuple[Entity, ...], text: str) -> list[tuple[str, str]]:
             "ATACMS, atacms and Atacms",
             [("ATACMS", "atacms"), ("atacms", "atacms"), ("Atacms", "atacms")],
             id="5-case-insensitive-entity",
+        ),
+        pytest.param(
+            GLOSSARY,
+            "the u.s.s.r. and the U S S R and ÉCOLE, école",
+            [("u.s.s.r.", "ussr"), ("ÉCOLE", "ecole"), ("école", "ecole")],
+            id="5-case-insensitive-keeps-punctuation-and-folds-non-ascii",
         ),
         pytest.param(
             GLOSSARY,
@@ -153,6 +175,12 @@ def found(glossary: tuple[Entity, ...], text: str) -> list[tuple[str, str]]:
             [("A B", "ab")],
             id="6-leftmost-wins-over-longer-overlap",
         ),
+        pytest.param(
+            (ent("n", "North"), ent("k", "Korea"), ent("nkt", "North Korea Times")),
+            "North Korea Today, North Korea Times",
+            [("North", "n"), ("Korea", "k"), ("North Korea Times", "nkt")],
+            id="6-long-name-displaces-several-shorter-matches",
+        ),
         # 7. names are literal
         pytest.param(
             GLOSSARY,
@@ -167,6 +195,12 @@ def found(glossary: tuple[Entity, ...], text: str) -> list[tuple[str, str]]:
             id="7-literal-punctuation-and-regex-metacharacters",
         ),
         pytest.param(GLOSSARY, "F16 S400 Hamas", [], id="7-no-fuzzy-punctuation"),
+        pytest.param(
+            GLOSSARY,
+            ".NET, NET, A.NET",
+            [(".NET", "dotnet"), ("NET", "net"), (".NET", "dotnet")],
+            id="7-leading-punctuation-is-part-of-the-name",
+        ),
         # 8. first entity wins a shared surface
         pytest.param(
             (ent("first", "Georgia"), ent("second", "Georgia")),
@@ -263,7 +297,7 @@ def reference_find(glossary: list[Entity], text: str) -> list[tuple[int, int, st
     return result
 
 
-ALPHABET = "aAbB _-'’.\n\u00a0é\u0301İiΣσς1"
+ALPHABET = "aAbB _-'’.(\n\u00a0—éÉ\u0301İiΣσς1"
 surfaces = st.text(alphabet=ALPHABET, min_size=1, max_size=4)
 entities = st.builds(
     lambda i, names, cs: ent(f"e{i}", names[0], *names[1:], case_sensitive=cs),
@@ -277,6 +311,13 @@ entities = st.builds(
 def glossary_and_text(draw: st.DrawFn) -> tuple[list[Entity], str]:
     glossary = draw(st.lists(entities, max_size=5))
     names = [name for entity in glossary for name in entity.names]
+    if names and draw(st.booleans()):
+        # A name made of other names ("North Korea Times"), so that long matches must displace
+        # shorter ones found before them.
+        parts = draw(st.lists(st.sampled_from(names), min_size=2, max_size=3))
+        compound = draw(st.sampled_from([" ", "-", ""])).join(parts)
+        glossary.append(ent("compound", compound, case_sensitive=draw(st.booleans())))
+        names.append(compound)
     chunk = st.sampled_from(names) | st.text(alphabet=ALPHABET, max_size=2) if names else surfaces
     text = "".join(draw(st.lists(chunk, max_size=12)))
     if names and draw(st.booleans()):

@@ -49,7 +49,9 @@ class Server:
         self.log_file = self.log.open("w")
         self.process = subprocess.Popen(
             [sys.executable, "-c", "from digest.cli import main; main()", "serve", "-a", f"127.0.0.1:{self.port}"],
-            cwd=root, stdout=self.log_file, stderr=subprocess.STDOUT,
+            cwd=root,
+            stdout=self.log_file,
+            stderr=subprocess.STDOUT,
             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         )
 
