@@ -26,6 +26,7 @@ SKIPPED_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "code", "pre", "a"
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 _CONTEXT_LIMIT = 320
+_WORD_WINDOW = 40
 
 # A sentence ends at . ! ? or … (plus closing quotes/brackets), before white space and a
 # capital, a digit or an opening quote. Abbreviations are filtered out afterwards.
@@ -80,14 +81,16 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     """Split ``text`` into sentences, returned as ``(start, end)`` offsets covering all of it.
 
     A period after a single letter (``V. Putin``), after a dotted acronym (``U.S.``) or after a
-    common abbreviation (``Mr.``, ``Gen.``) does not end a sentence.
+    common abbreviation (``Mr.``, ``Gen.``) does not end a sentence. Linear in ``len(text)``.
     """
     bounds: list[tuple[int, int]] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
         if text[match.start()] == ".":
-            word = text[start : match.start()].rsplit(None, 1)[-1] if text[start : match.start()].strip() else ""
-            word = word.lstrip("\"“‘'(")
+            # Only the word before the period matters; look at a short window, never the whole
+            # sentence so far (which would be quadratic on a long line of abbreviations).
+            before = text[max(start, match.start() - _WORD_WINDOW) : match.start()].split()
+            word = before[-1].lstrip("\"“‘'(") if before else ""
             if len(word) == 1 or "." in word or word.lower() in _ABBREVIATIONS:
                 continue
         bounds.append((start, match.end()))
@@ -97,18 +100,24 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def context_of(text: str, bounds: list[tuple[int, int]], offset: int, length: int) -> str:
-    """The sentence of ``text`` holding ``offset``, trimmed around the mention if very long."""
-    index = max(0, bisect.bisect_right([b[0] for b in bounds], offset) - 1)
-    start, end = bounds[index]
-    sentence = text[start:end].strip()
-    if len(sentence) <= _CONTEXT_LIMIT:
-        return sentence
-    # Keep a window around the mention so the context still shows it.
-    rel = offset - start - (len(text[start:end]) - len(text[start:end].lstrip()))
-    half = (_CONTEXT_LIMIT - length) // 2
-    lo, hi = max(0, rel - half), min(len(sentence), rel + length + half)
-    return ("…" if lo else "") + sentence[lo:hi].strip() + ("…" if hi < len(sentence) else "")
+class Sentences:
+    """The sentences of one block's text, to find the context of a mention by its offset."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.bounds = split_sentences(text)
+        self.starts = [start for start, _ in self.bounds]
+
+    def around(self, offset: int, length: int) -> str:
+        """The sentence holding ``offset``, or a window of it around the mention if very long."""
+        start, end = self.bounds[max(0, bisect.bisect_right(self.starts, offset) - 1)]
+        if end - start <= _CONTEXT_LIMIT:
+            return self.text[start:end].strip()
+        # Cut a window from the text directly: slicing the whole sentence for every mention
+        # would be quadratic on a megabyte-long line.
+        half = (_CONTEXT_LIMIT - length) // 2
+        lo, hi = max(start, offset - half), min(end, offset + length + half)
+        return ("…" if lo > start else "") + self.text[lo:hi].strip() + ("…" if hi < end else "")
 
 
 class _BlockAnnotator:
@@ -117,8 +126,7 @@ class _BlockAnnotator:
     def __init__(self, matcher: Matcher, anchor: str, text: str, seen: set[str]) -> None:
         self.matcher = matcher
         self.anchor = anchor
-        self.text = text
-        self.bounds = split_sentences(text)
+        self.sentences = Sentences(text)
         self.seen = seen
         self.offset = 0
         self.mentions: list[Mention] = []
@@ -157,7 +165,7 @@ class _BlockAnnotator:
                 text=surface,
                 first=entity_id not in self.seen,
                 anchor=self.anchor,
-                sentence=context_of(self.text, self.bounds, self.offset + start, len(surface)),
+                sentence=self.sentences.around(self.offset + start, len(surface)),
             )
             self.seen.add(entity_id)
             self.mentions.append(mention)

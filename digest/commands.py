@@ -6,6 +6,8 @@ import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -82,11 +84,42 @@ def build_site(config: MkDocsConfig) -> None:
     log.info(f"Site written to {final}")
 
 
+def inputs_epoch(settings: Settings, config_file: str) -> int:
+    """The newest modification time among the digest's inputs, in whole seconds.
+
+    MkDocs stamps the sitemap and its gzip header with the build date unless
+    ``SOURCE_DATE_EPOCH`` is set; deriving it from the inputs makes two builds of the same
+    inputs byte-identical, and the sitemap's ``lastmod`` tell when the content last changed.
+    """
+    newest = Path(config_file).stat().st_mtime
+    for folder in (settings.seeds_dir, settings.docs_dir):
+        for file in folder.rglob("*"):
+            if file.is_file() and not file.name.startswith("."):
+                newest = max(newest, file.stat().st_mtime)
+    if settings.glossary_file.is_file():
+        newest = max(newest, settings.glossary_file.stat().st_mtime)
+    return int(newest)
+
+
+@contextmanager
+def source_date_epoch(epoch: int) -> Iterator[None]:
+    """Set ``SOURCE_DATE_EPOCH`` for the duration, unless the user already set it."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+
+
 def build(config_file: str | None = None, *, strict: bool = False, site_dir: str | None = None) -> Result:
     """``digest build``: generate the Markdown pages, then build the site with MkDocs."""
     config, settings = load(config_file, strict=strict, site_dir=site_dir)
     result = generate(Generator(settings), strict=strict)
-    build_site(config)
+    with source_date_epoch(inputs_epoch(settings, config.config_file_path)):
+        build_site(config)
     return result
 
 

@@ -34,7 +34,7 @@ from digest.slugs import slugify, unique_slugs
 
 log = logging.getLogger("mkdocs.digest")
 
-ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
+ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
 OWNED_DIRS = ("articles", "entities", "glossary", "assets/digest")
 OWNED_FILES = (pages.HOME,)
 MARKER = ".digest-generated"

@@ -123,3 +123,13 @@ def test_mention_nodes_replace_text_in_the_tree() -> None:
 )
 def test_split_sentences(text: str, sentences: list[str]) -> None:
     assert [text[a:b].strip() for a, b in split_sentences(text)] == sentences
+
+
+def test_long_sentence_context_is_a_window_around_the_mention() -> None:
+    filler = "word " * 200
+    article, _ = parse_article(f"H\n{filler}Kursk {filler}", "a.txt", ".txt")
+    assert article is not None
+    (mention,) = annotate(article, MATCHER).mentions
+    assert "Kursk" in mention.sentence
+    assert mention.sentence.startswith("…") and mention.sentence.endswith("…")
+    assert len(mention.sentence) <= 330
