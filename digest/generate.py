@@ -110,6 +110,21 @@ def discover(settings: Settings) -> tuple[list[Path], list[Problem]]:
     return sorted(found), problems
 
 
+def read_article_safely(file: Path, path: str) -> tuple[Article | None, list[Problem]]:
+    """``read_article``, with a last line of defence: one file can never sink the digest.
+
+    Bad input is reported by the readers themselves; an exception here is a bug in digest,
+    reported as a warning naming the file instead of a traceback.
+    """
+    try:
+        return read_article(file, path)
+    except OSError as error:
+        return None, [Problem("warning", Location(path), f"cannot be read ({error.strerror}); skipped")]
+    except Exception as error:
+        message = f"skipped: digest failed on it ({type(error).__name__}: {error}); please report this bug"
+        return None, [Problem("warning", Location(path), message)]
+
+
 def assign_slugs(articles: list[Article]) -> list[Article]:
     """Give every article a unique, stable slug (front matter ``slug`` first, else its title)."""
     wanted = [slugify(a.slug or a.title) for a in articles]
@@ -171,7 +186,7 @@ class Generator:
             key = _stat_key(file)
             cached = self._articles.get(file)
             if cached is None or cached[0] != key:
-                article, found = read_article(file, self.settings.display(file))
+                article, found = read_article_safely(file, self.settings.display(file))
                 cached = self._articles[file] = (key, article, found)
             self._source_keys[self.settings.display(file)] = key
             problems.extend(cached[2])

@@ -292,3 +292,24 @@ def test_demo_digest_builds_strict_with_every_seed_entity(demo_site) -> None:
     assert atacms.name == "a" and "ballistic missile" in atacms["title"]
     docs = demo_site.search_index()["docs"]
     assert any(d["location"].startswith("entities/volodymyr-zelensky/") and "Zelenskyy" in d["text"] for d in docs)
+
+
+def test_a_reader_crash_skips_only_that_file(make_digest, monkeypatch) -> None:
+    """A bug in a reader is reported as a warning naming the file; the rest still builds."""
+    from digest import generate
+    from digest.commands import generate_only
+
+    real = generate.read_article
+
+    def flaky(file, path):
+        if file.name == "a.txt":
+            raise ValueError("boom")
+        return real(file, path)
+
+    monkeypatch.setattr(generate, "read_article", flaky)
+    root = make_digest({"seeds/a.txt": ARTICLE_TXT, "seeds/b.md": ARTICLE_MD})
+    result = generate_only(str(root / "mkdocs.yml"))
+    assert [str(p) for p in result.problems] == [
+        "seeds/a.txt: skipped: digest failed on it (ValueError: boom); please report this bug"
+    ]
+    assert result.articles == 1
