@@ -133,6 +133,21 @@ class Article:
     summary: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A direct quotation in an article, attributed to a glossary entity when the text says who.
+
+    ``text`` is the quoted words without their quotation marks; ``speaker_id`` is ``None`` when
+    the text does not say who spoke (never guessed); ``anchor`` is the id of the block it
+    starts in; ``rule`` names the pattern that attributed it (``said-after``, ``pronoun``...).
+    """
+
+    text: str
+    speaker_id: str | None
+    anchor: str
+    rule: str = ""
+
+
 @dataclass(slots=True)
 class AnnotatedArticle:
     """An article whose body carries :class:`Mention` nodes, with the mentions in reading order."""
@@ -140,6 +155,7 @@ class AnnotatedArticle:
     article: Article
     body: list[Element]
     mentions: list[Mention]
+    quotes: list[Quote] = field(default_factory=list)
 
     @property
     def entity_ids(self) -> list[str]:
