@@ -171,13 +171,28 @@ class Backlink:
     mentions: list[Mention]
 
 
+@dataclass(frozen=True, slots=True)
+class Related:
+    """Another article that shares informative entities with one article.
+
+    ``shared`` are the shared entity ids, most informative first; ``score`` is the sum of their
+    weights (see :func:`digest.crossref.related_articles`).
+    """
+
+    article: AnnotatedArticle
+    shared: tuple[str, ...]
+    score: float
+
+
 @dataclass(slots=True)
 class Digest:
     """Everything the renderer needs, resolved across pages.
 
     ``articles`` are in reading order for listings: dated articles newest first, then undated
     ones by title. ``backlinks`` maps every entity id (mentioned or not) to its backlinks in the
-    same order, and ``mention_counts`` to its total number of mentions.
+    same order, and ``mention_counts`` to its total number of mentions. ``related`` maps an
+    article's slug to its related coverage, best first; ``co_mentions`` maps an entity id to
+    ``(other id, number of articles naming both)``, most frequent first.
     """
 
     glossary: Glossary
@@ -185,3 +200,5 @@ class Digest:
     backlinks: dict[str, list[Backlink]]
     mention_counts: dict[str, int]
     entities: dict[str, Entity]
+    related: dict[str, list[Related]] = field(default_factory=dict)
+    co_mentions: dict[str, list[tuple[str, int]]] = field(default_factory=dict)

@@ -159,7 +159,25 @@ def render_article(article: AnnotatedArticle, digest: Digest, options: SiteOptio
     box = in_this_article_html(article, digest, urls, page)
     if box:
         out.append(html_block(box))
+    out.append(related_html(article, digest, urls, page))
     return "".join(out)
+
+
+def related_html(article: AnnotatedArticle, digest: Digest, urls: Urls, page: str) -> str:
+    """ "Related articles": the others sharing the most informative entities, with those named."""
+    related = digest.related.get(article.article.slug) or []
+    if not related:
+        return ""
+    items = []
+    for entry in related:
+        shared = ", ".join(escape_text(digest.entities[e].name) for e in entry.shared[:4])
+        more = f" and {len(entry.shared) - 4} more" if len(entry.shared) > 4 else ""
+        items.append(
+            article_item(entry.article, urls, page, f'<br><span class="digest-shared">Also names {shared}{more}</span>')
+        )
+    return "\n## Related articles\n" + html_block(
+        f'<ul class="digest-related" data-search-exclude>{"".join(items)}</ul>'
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -195,6 +213,14 @@ def render_entity(entity: Entity, digest: Digest, options: SiteOptions) -> str:
             f"{escape_text(reference)}</a></p>"
         )
     out.append(html_block(f'<div class="digest-entity digest-entity--{entity.type}">{"".join(facts)}</div>'))
+    together = digest.co_mentions.get(entity.id) or []
+    if together:
+        names = ", ".join(
+            link(urls, page, pages.entity_page(other), digest.entities[other].name)
+            + f' <span class="digest-count">({count})</span>'
+            for other, count in together
+        )
+        out.append(html_block(f'<p class="digest-co-mentions" data-search-exclude>Often named with: {names}</p>'))
     out.append("\n## Mentions\n")
     if not backlinks:
         out.append(html_block('<p class="digest-empty">No article in this digest mentions it yet.</p>'))
@@ -230,14 +256,15 @@ def render_entity(entity: Entity, digest: Digest, options: SiteOptions) -> str:
 # Listings
 
 
-def article_item(article: AnnotatedArticle, urls: Urls, page: str) -> str:
+def article_item(article: AnnotatedArticle, urls: Urls, page: str, extra: str = "") -> str:
+    """A listing entry: linked title, source and date, summary, then ``extra`` HTML."""
     a = article.article
     details = [escape_text(part) for part in (a.source,) if part]
     if a.date:
         details.append(f'<time datetime="{a.date.isoformat()}">{format_date(a.date)}</time>')
     meta = f' <span class="digest-meta">{" · ".join(details)}</span>' if details else ""
     summary = f'<br><span class="digest-summary">{escape_text(a.summary)}</span>' if a.summary else ""
-    return f"<li>{link(urls, page, pages.article_page(a.slug), a.title)}{meta}{summary}</li>"
+    return f"<li>{link(urls, page, pages.article_page(a.slug), a.title)}{meta}{summary}{extra}</li>"
 
 
 def article_list(articles: Iterable[AnnotatedArticle], urls: Urls, page: str) -> str:
@@ -311,6 +338,22 @@ def render_entities_index(digest: Digest, options: SiteOptions) -> str:
     return "".join(out)
 
 
+def render_timeline(digest: Digest, options: SiteOptions) -> str:
+    """Articles by date, grouped by month (newest first); undated ones at the end."""
+    urls, page = options.urls, pages.TIMELINE
+    out = [front_matter(title="Timeline"), "\n# Timeline\n"]
+    groups: dict[str, list[AnnotatedArticle]] = {}
+    for article in digest.articles:  # already newest first, undated last
+        date = article.article.date
+        groups.setdefault(f"{date:%B %Y}" if date else "Undated", []).append(article)
+    if not groups:
+        out.append(html_block('<p class="digest-empty">No articles yet.</p>'))
+    for heading, members in groups.items():
+        out.append(f"\n## {md_text(heading)}\n")
+        out.append(article_list(members, urls, page))
+    return "".join(out)
+
+
 def glossary_letter(name: str) -> str:
     first = name.strip()[:1].upper()
     return first if first.isalpha() else "#"
@@ -347,6 +390,7 @@ def render_site(digest: Digest, options: SiteOptions) -> dict[str, str]:
         pages.ARTICLES_INDEX: render_articles_index(digest, options),
         pages.ENTITIES_INDEX: render_entities_index(digest, options),
         pages.GLOSSARY: render_glossary(digest, options),
+        pages.TIMELINE: render_timeline(digest, options),
     }
     for article in digest.articles:
         site[pages.article_page(article.article.slug)] = render_article(article, digest, options)

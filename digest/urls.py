@@ -13,6 +13,7 @@ HOME = "index.md"
 ARTICLES_INDEX = "articles/index.md"
 ENTITIES_INDEX = "entities/index.md"
 GLOSSARY = "glossary/index.md"
+TIMELINE = "timeline/index.md"
 
 
 def article_page(slug: str) -> str:

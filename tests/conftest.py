@@ -22,6 +22,7 @@ theme:
 nav:
   - Home: index.md
   - Articles: articles/index.md
+  - Timeline: timeline/index.md
   - Entities: entities/index.md
   - Glossary: glossary/index.md
 extra_css: [assets/digest/digest.css]

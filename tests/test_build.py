@@ -313,3 +313,16 @@ def test_a_reader_crash_skips_only_that_file(make_digest, monkeypatch) -> None:
         "seeds/a.txt: skipped: digest failed on it (ValueError: boom); please report this bug"
     ]
     assert result.articles == 1
+
+
+def test_related_articles_timeline_and_co_mentions(site) -> None:
+    page = site.page("articles/missiles-cleared-for-kursk/")
+    related = page.select(".digest-related > li")
+    assert [li.select_one("a").get_text() for li in related] == ["TASS reports on the strikes"]
+    assert "Also names ATACMS, Kursk" in related[0].get_text()
+    assert related[0].select_one("a")["href"] == "../tass-reports-on-the-strikes/"
+    timeline = site.page("timeline/")
+    assert [h.get_text(strip=True).rstrip("¶") for h in timeline.select("article h2")] == ["November 2024", "Undated"]
+    kursk = site.page("entities/kursk/")
+    together = {a.get_text() for a in kursk.select(".digest-co-mentions a")}
+    assert together == {"ATACMS", "Ukraine", "TASS", "Volodymyr Zelensky"}
