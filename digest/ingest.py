@@ -12,6 +12,8 @@ Contract:
 * ``.txt``: the body is the plain-text format (:mod:`digest.textformat`). A front matter
   ``title`` wins over the headline line; that line is then dropped only if it repeats the
   title, and is otherwise kept as the first paragraph.
+* ``.html`` / ``.htm``: a saved web page, read by :func:`digest.htmlpage.parse_html` (which
+  decodes the bytes itself, honouring the page's declared charset); no front matter.
 * ``slug`` stays ``""`` unless the front matter sets it: the caller makes slugs unique.
 * Nothing here raises for bad input. Every failure is a :class:`~digest.model.Problem`; an
   article that cannot be read at all comes back as ``None``.
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
 #: File suffixes read as articles, by format.
 MARKDOWN_SUFFIXES: tuple[str, ...] = (".md", ".markdown")
 TEXT_SUFFIXES: tuple[str, ...] = (".txt",)
+HTML_SUFFIXES: tuple[str, ...] = (".html", ".htm")
 
 
 def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
@@ -65,6 +68,12 @@ def read_article(file: Path, path: str) -> tuple[Article | None, list[Problem]]:
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         return None, [Problem("warning", Location(path), f"cannot be read ({reason}); skipped")]
+    if file.suffix.lower() in HTML_SUFFIXES:
+        # Imported here: trafilatura takes a fifth of a second to import, which a digest
+        # without web pages should not pay (and htmlpage imports this module).
+        from digest.htmlpage import parse_html
+
+        return parse_html(data, path)
     text, problems = decode(data, path)
     if text is None:
         return None, problems
@@ -78,7 +87,11 @@ def _stem(path: str) -> str:
 
 
 def parse_article(text: str, path: str, suffix: str) -> tuple[Article | None, list[Problem]]:
-    """Parse an article's text; ``suffix`` (``".md"``, ``".txt"``...) selects the format."""
+    """Parse an article's text; ``suffix`` (``".md"``, ``".txt"``...) selects the format.
+
+    Text formats only: a web page's bytes go to :func:`digest.htmlpage.parse_html` (through
+    :func:`read_article`), since only the bytes can say which charset the page declares.
+    """
     suffix = suffix.lower()
     if suffix not in MARKDOWN_SUFFIXES + TEXT_SUFFIXES:
         known = ", ".join(MARKDOWN_SUFFIXES + TEXT_SUFFIXES)
