@@ -12,6 +12,12 @@ Two output contexts exist in a generated page, and each has its own escaper:
   character becomes a numeric character reference, so no Markdown or extension syntax
   (emphasis, links, ``{: attr_list }``, ``==mark==``, ``:emoji:``...) can form from user text.
 
+One more hazard lies beyond the page source: Material's ``content.tooltips`` (which Digest
+requires) shows an element's ``title`` by assigning it to ``innerHTML``, and does the same with the
+text of a header title or table-of-contents entry too long to fit. Text that reaches a ``title``
+attribute or a page title goes through :func:`inert_text` first, and :func:`md_text` (headings)
+does the same, so the theme can never turn it into markup.
+
 Body trees are serialised by :func:`to_html`, which renders only the tags and attributes in
 :data:`ALLOWED`; anything else is unwrapped (its text kept), so a malformed tree can lose markup
 but never introduce it.
@@ -59,7 +65,7 @@ ALLOWED: dict[str, frozenset[str]] = {
         "hr": (),
         "figure": ("id", "class"),
         "figcaption": (),
-        "span": ("class",),
+        "span": ("class", "title", "data-speaker"),
         "time": ("datetime",),
         "div": ("id", "class"),
     }.items()
@@ -87,9 +93,11 @@ _ATTR_ESCAPES = str.maketrans(
         "\r": "",
     }
 )
-# Every ASCII punctuation character, plus the characters HTML cares about.
+# Every ASCII punctuation character, plus the characters HTML cares about. "<" also gets the
+# WORD JOINER of inert_text: headings reach the theme's table of contents, whose truncated
+# entries Material re-reads as HTML.
 _MD_ESCAPES = str.maketrans(
-    {ch: f"&#{ord(ch)};" for ch in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"} | {"\n": " ", "\r": " "}
+    {ch: f"&#{ord(ch)};" for ch in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"} | {"\n": " ", "\r": " ", "<": "&#60;\u2060"}
 )
 
 
@@ -108,8 +116,30 @@ def escape_attr(value: str) -> str:
     return value.translate(_ATTR_ESCAPES)
 
 
+# A "<" not yet followed by a WORD JOINER (U+2060): zero-width, invisible, and not a letter, so
+# "<" followed by it opens no tag.
+_TAG_START = re.compile("<(?!\u2060)")
+
+
+def inert_text(text: str) -> str:
+    """Make text that the theme may read back *as HTML* unable to form a tag.
+
+    Apply before the escaper of the output context: ``escape_attr(inert_text(definition))``.
+    Material puts a ``title`` attribute (tooltips) and the text of a truncated header title into
+    the page with ``innerHTML``, so a definition or headline holding ``<img src=x onerror=...>``
+    would run as script on hover. A WORD JOINER after every ``<`` leaves the text looking the
+    same, while an HTML parser reads that ``<`` as a character (a tag needs a letter after it).
+    Idempotent; :func:`attrs_html` applies it to every ``title``.
+    """
+    return _TAG_START.sub("<\u2060", text)
+
+
 def md_text(text: str) -> str:
-    """Escape literal text for a Markdown inline context (heading, link label, list item)."""
+    """Escape literal text for a Markdown inline context (heading, link label, list item).
+
+    The result is also inert (see :func:`inert_text`): a heading's text reaches the table of
+    contents, which the theme may re-read as HTML.
+    """
     return text.translate(_MD_ESCAPES)
 
 
@@ -120,8 +150,13 @@ def safe_url(url: str) -> str | None:
 
 
 def attrs_html(attrs: dict[str, str]) -> str:
-    """Render attributes (already chosen by us) as ` name="value"` pairs, values escaped."""
-    return "".join(f' {name}="{escape_attr(value)}"' for name, value in attrs.items())
+    """Render attributes (already chosen by us) as ` name="value"` pairs, values escaped.
+
+    A ``title`` is also made inert (:func:`inert_text`): the theme's tooltips show it as HTML.
+    """
+    return "".join(
+        f' {name}="{escape_attr(inert_text(value) if name == "title" else value)}"' for name, value in attrs.items()
+    )
 
 
 MentionRenderer = Callable[[Mention], str]

@@ -14,6 +14,9 @@ Contract:
   table of contents).
 * Links keep only absolute ``http``/``https``/``mailto`` targets; any other link
   (``javascript:``, relative paths) is dropped and its text kept.
+* A paragraph (or list item, table cell...) whose brackets would make Python-Markdown's link
+  parsing quadratic, such as thousands of ``[`` that never close, is kept as literal text: its
+  words are all there, its Markdown is not applied. Real prose never comes near the limit.
 * Images are never loaded (the site fetches nothing from the internet): ``![alt](src)``
   becomes the text ``[image: alt]`` in ``span.digest-image``, linked to ``src`` when that is
   an ``http(s)`` address.
@@ -70,6 +73,54 @@ _STASH_RE = md_util.HTML_PLACEHOLDER_RE
 _AMP_RE = re.compile(re.escape(md_util.AMP_SUBSTITUTE) + r"(#\d+;|#x[0-9a-fA-F]+;|\w+;)")
 
 
+# Python-Markdown finds the end of a link's text by scanning forward from every "[" (and the end
+# of its target from the "(" after "]"), so a paragraph of 50,000 "[" takes hours (upstream
+# issue #798: quadratic, and left as is). The scans are measured before inline parsing, in one
+# pass; a text run whose scans would cost more than this many characters per character of
+# text (plus a constant, for short runs) is kept as literal text. Real links cost a small
+# fraction of one per character, so only pathological runs ever reach the limit.
+_SCAN_WORK_PER_CHAR = 10
+_SCAN_WORK_CONSTANT = 10_000
+_BRACKETS_RE = re.compile(r"[\[\]()]")
+
+
+def _link_scan_work(text: str) -> int:
+    """Characters Python-Markdown's link patterns would scan in ``text`` (an upper estimate).
+
+    From each ``[`` to its matching ``]`` (or the end when it has none), and from each ``(``
+    right after a ``]`` to its matching ``)`` (or the end). One pass over the brackets only.
+    """
+    work = 0
+    squares: list[int] = []
+    rounds: list[tuple[int, bool]] = []  # (position, opens a link target)
+    for match in _BRACKETS_RE.finditer(text):
+        at, char = match.start(), match.group()
+        if char == "[":
+            squares.append(at)
+        elif char == "]" and squares:
+            work += at - squares.pop()
+        elif char == "(":
+            rounds.append((at, at > 0 and text[at - 1] == "]"))
+        elif char == ")" and rounds:
+            start, target = rounds.pop()
+            work += at - start if target else 0
+    work += sum(len(text) - at for at in squares)
+    return work + sum(len(text) - at for at, target in rounds if target)
+
+
+class _BoundLinkScans(Treeprocessor):
+    """Runs before inline parsing: text whose link scans would be quadratic stays literal."""
+
+    def run(self, root: ET.Element) -> None:
+        for el in root.iter():
+            for name in ("text", "tail"):
+                text = getattr(el, name)
+                if not text or isinstance(text, md_util.AtomicString):
+                    continue
+                if _link_scan_work(text) > _SCAN_WORK_PER_CHAR * len(text) + _SCAN_WORK_CONSTANT:
+                    setattr(el, name, md_util.AtomicString(text))
+
+
 class _Capture(Treeprocessor):
     """Keeps the finished ElementTree: the tree, not HTML, is what we want from Markdown."""
 
@@ -88,6 +139,8 @@ def _new_markdown() -> tuple[markdown.Markdown, _Capture]:
     # Raw HTML off: without these, "<script>" would be stashed and passed through verbatim.
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
+    # Above "inline" (priority 20), which does the link scans.
+    md.treeprocessors.register(_BoundLinkScans(md), "digest_bound_link_scans", 25)
     capture = _Capture(md)
     # Below "unescape" (priority 0), so backslash escapes are already resolved in the tree.
     md.treeprocessors.register(capture, "digest_capture", -100)

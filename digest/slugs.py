@@ -7,6 +7,11 @@ import unicodedata
 
 _NON_WORD = re.compile(r"[^\w]+")
 _MAX_LENGTH = 80
+# File systems limit a name to 255 bytes, not characters: 80 four-byte letters would not fit
+# with the suffixes we add, so the slug is also capped in UTF-8 bytes.
+_MAX_BYTES = 200
+# Names Windows cannot create as files, whatever the extension.
+_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))})
 
 
 def slugify(text: str, *, fallback: str = "untitled") -> str:
@@ -20,6 +25,10 @@ def slugify(text: str, *, fallback: str = "untitled") -> str:
     slug = _NON_WORD.sub("-", normal).strip("-")
     if len(slug) > _MAX_LENGTH:
         slug = slug[:_MAX_LENGTH].rsplit("-", 1)[0] or slug[:_MAX_LENGTH]
+    if len(slug.encode("utf-8")) > _MAX_BYTES:
+        slug = slug.encode("utf-8")[:_MAX_BYTES].decode("utf-8", "ignore").strip("-")
+    if slug in _RESERVED:
+        slug += "-page"
     return slug or fallback
 
 
