@@ -45,7 +45,29 @@ def demo(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON, default=False)
+def ner(session: nox.Session) -> None:
+    """Run the `digest check` tests with the optional spaCy NER installed (the `ner` extra)."""
+    session.install("-e", ".[test,ner]")
+    session.run("pytest", "tests/test_check.py", *session.posargs, env=ENV)
+
+
+@nox.session(python=PYTHON, default=False)
+def extraction(session: nox.Session) -> None:
+    """Measure body extraction from web pages on the shared benchmark (--data DIR, --variants)."""
+    # Editable: the benchmark's default location is found relative to the repository.
+    session.install("-e", ".")
+    session.run("python", "-m", "digest.extraction_bench", *session.posargs, env=ENV)
+
+
+@nox.session(python=PYTHON, default=False)
 def serve(session: nox.Session) -> None:
     """Preview the demo digest on http://127.0.0.1:8000/ with live reload."""
     session.install("-e", ".")
     session.run("digest", "serve", *session.posargs, env={**ENV, **os.environ})
+
+
+@nox.session(python=PYTHON, default=False)
+def bench(session: nox.Session) -> None:
+    """Build synthetic digests of 100, 1,000 and 5,000 articles and print the benchmark table."""
+    session.install("-e", ".")
+    session.run("python", "benchmarks/bench.py", "--work", ".bench", *session.posargs, env=ENV)

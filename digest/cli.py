@@ -111,6 +111,46 @@ def serve(
 
 
 @cli.command()
+@_config_option
+@_strict_option
+@click.option(
+    "--suggest-yaml",
+    is_flag=True,
+    help="Print the suggested entities as glossary entries (YAML, with TODO definitions to write) "
+    "on stdout; problems go to stderr.",
+)
+@click.option(
+    "--min-count",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Mentions a name needs to be suggested, unless the text says what it is (a title, an appositive, 'said').",
+)
+@click.option(
+    "--ner/--no-ner",
+    default=None,
+    help="Also use spaCy's English NER for suggestions (default: when the 'ner' extra is installed).",
+)
+@_verbosity
+def check(
+    config_file: str | None,
+    strict: bool,
+    suggest_yaml: bool,
+    min_count: int,
+    ner: bool | None,
+    verbose: bool,
+    quiet: bool,
+) -> None:
+    """Check the glossary and every article without building; suggest missing entities."""
+    from digest.check import check as run_check
+
+    _setup_logging(verbose, quiet)
+    code = run_check(config_file, strict=strict, suggest_yaml=suggest_yaml, min_count=min_count, ner=ner)
+    if code:
+        sys.exit(code)
+
+
+@cli.command()
 @click.argument("directory", type=click.Path(file_okay=False))
 @_verbosity
 def new(directory: str, verbose: bool, quiet: bool) -> None:

@@ -11,7 +11,7 @@ import datetime as dt
 import math
 from collections import Counter, defaultdict
 
-from digest.model import AnnotatedArticle, Backlink, Digest, Glossary, Related
+from digest.model import AnnotatedArticle, Backlink, Digest, Glossary, Quote, Related
 
 #: How many related articles an article lists, and co-mentioned entities an entity page lists.
 RELATED_LIMIT = 5
@@ -99,8 +99,14 @@ def resolve(glossary: Glossary, annotated: list[AnnotatedArticle]) -> Digest:
                 backlinks[mention.entity_id].append(link)
             link.mentions.append(mention)
             counts[mention.entity_id] += 1
+    quotes: dict[str, list[tuple[AnnotatedArticle, Quote]]] = defaultdict(list)
+    for article in articles:
+        for quote in article.quotes:
+            if quote.speaker_id is not None:
+                quotes[quote.speaker_id].append((article, quote))
     return Digest(
         glossary=glossary,
+        quotes=dict(quotes),
         articles=articles,
         backlinks=backlinks,
         mention_counts=counts,

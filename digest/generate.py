@@ -28,7 +28,8 @@ from digest.errors import DigestError
 from digest.glossary import load_glossary
 from digest.ingest import read_article
 from digest.matcher import Matcher
-from digest.model import AnnotatedArticle, Article, Glossary, Location, Problem
+from digest.model import AnnotatedArticle, Article, Entity, Glossary, HasProblems, Location, Problem
+from digest.quotes import find_quotes, mark_quotes
 from digest.render import render_site
 from digest.slugs import slugify, unique_slugs
 
@@ -45,7 +46,7 @@ RESERVED_SLUGS = frozenset({"index"})
 
 
 @dataclass(slots=True)
-class Result:
+class Result(HasProblems):
     """What one generation did, for the log line and for tests."""
 
     problems: list[Problem] = field(default_factory=list)
@@ -56,14 +57,6 @@ class Result:
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     seconds: float = 0.0
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.level == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.level == "warning"]
 
 
 class Progress:
@@ -108,6 +101,13 @@ def discover(settings: Settings) -> tuple[list[Path], list[Problem]]:
                     )
                 )
     return sorted(found), problems
+
+
+def annotate_with_quotes(article: Article, matcher: Matcher, entities: dict[str, Entity]) -> AnnotatedArticle:
+    """Mark mentions, then find the quotes (speakers are resolved through the mentions) and mark them."""
+    annotated = annotate(article, matcher)
+    quotes = find_quotes(annotated, entities)
+    return dataclasses.replace(annotated, body=mark_quotes(annotated, quotes, entities), quotes=quotes)
 
 
 def read_article_safely(file: Path, path: str) -> tuple[Article | None, list[Problem]]:
@@ -196,14 +196,16 @@ class Generator:
             del self._articles[gone]
         return assign_slugs(articles), problems
 
-    def annotate(self, articles: list[Article], matcher: Matcher) -> list[AnnotatedArticle]:
-        """Annotate every article, reusing the previous run's result for unchanged ones."""
+    def annotate(
+        self, articles: list[Article], matcher: Matcher, entities: dict[str, Entity]
+    ) -> list[AnnotatedArticle]:
+        """Annotate every article and find its quotes, reusing the previous run's result for unchanged ones."""
         fresh: dict[tuple[str, str, tuple[int, int]], AnnotatedArticle] = {}
         progress = Progress("annotated", len(articles))
         for article in articles:
             progress.step()
             key = (article.path, article.slug, self._source_keys[article.path])
-            fresh[key] = self._annotated.get(key) or annotate(article, matcher)
+            fresh[key] = self._annotated.get(key) or annotate_with_quotes(article, matcher, entities)
         self._annotated = fresh
         return list(fresh.values())
 
@@ -217,7 +219,7 @@ class Generator:
         result = Result(problems=[*problems, *article_problems])
         if result.errors:
             return result  # the caller reports them and stops; nothing is written
-        annotated = self.annotate(articles, matcher)
+        annotated = self.annotate(articles, matcher, glossary.by_id())
         digest = resolve(glossary, annotated)
         intro_file = self.settings.home_intro_file
         intro = intro_file.read_text(encoding="utf-8-sig") if intro_file.is_file() else ""

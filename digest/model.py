@@ -55,6 +55,21 @@ class Problem:
         return f"{self.location}: {self.message}"
 
 
+class HasProblems:
+    """For results that carry ``problems``: their errors and warnings, in order."""
+
+    __slots__ = ()
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "warning"]
+
+
 @dataclass(frozen=True, slots=True)
 class Entity:
     """One glossary entry: a person, place, organisation, weapon, event or term."""
@@ -192,7 +207,8 @@ class Digest:
     ones by title. ``backlinks`` maps every entity id (mentioned or not) to its backlinks in the
     same order, and ``mention_counts`` to its total number of mentions. ``related`` maps an
     article's slug to its related coverage, best first; ``co_mentions`` maps an entity id to
-    ``(other id, number of articles naming both)``, most frequent first.
+    ``(other id, number of articles naming both)``, most frequent first; ``quotes`` maps a
+    speaker's entity id to what they said, in listing order.
     """
 
     glossary: Glossary
@@ -201,4 +217,5 @@ class Digest:
     mention_counts: dict[str, int]
     entities: dict[str, Entity]
     related: dict[str, list[Related]] = field(default_factory=dict)
+    quotes: dict[str, list[tuple[AnnotatedArticle, Quote]]] = field(default_factory=dict)
     co_mentions: dict[str, list[tuple[str, int]]] = field(default_factory=dict)

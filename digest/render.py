@@ -7,9 +7,10 @@ text. Each raw block is written on one line, and all user text goes through
 
 Markup contract for mentions (tests and the browser suite rely on it): every mention is an
 element with ``data-entity="<id>"``, the classes ``entity entity--<type>`` and a ``title`` that
-begins with the definition. The first mention of an entity in an article is an ``<a>`` to the
-entity page; later ones are focusable ``<span>`` elements. Boxes and indexes that list entities
-link to them without ``data-entity``.
+begins with the definition (with an invisible WORD JOINER after every ``<``, since the theme
+shows titles as HTML: see :func:`digest.markup.inert_text`). The first mention of an entity in an
+article is an ``<a>`` to the entity page; later ones are focusable ``<span>`` elements. Boxes and
+indexes that list entities link to them without ``data-entity``.
 """
 
 from __future__ import annotations
@@ -22,7 +23,17 @@ from dataclasses import dataclass, field
 import yaml
 
 from digest import urls as pages
-from digest.markup import MentionRenderer, attrs_html, escape_attr, escape_text, md_text, plain_text, safe_url, to_html
+from digest.markup import (
+    MentionRenderer,
+    attrs_html,
+    escape_attr,
+    escape_text,
+    inert_text,
+    md_text,
+    plain_text,
+    safe_url,
+    to_html,
+)
 from digest.model import ENTITY_TYPES, TYPE_LABELS, AnnotatedArticle, Digest, Element, Entity, Mention
 from digest.urls import Urls
 
@@ -145,7 +156,9 @@ def render_article(article: AnnotatedArticle, digest: Digest, options: SiteOptio
     def render_mention(mention: Mention) -> str:
         return mention_html(mention, entities[mention.entity_id], urls, page)
 
-    out = [front_matter(title=escape_text(a.title), description=escape_attr(a.summary) if a.summary else None)]
+    out = [
+        front_matter(title=escape_text(inert_text(a.title)), description=escape_attr(a.summary) if a.summary else None)
+    ]
     out.append(f"\n# {md_text(a.title)}\n")
     meta = article_meta_html(article)
     if meta:
@@ -199,7 +212,7 @@ def render_entity(entity: Entity, digest: Digest, options: SiteOptions) -> str:
     page = pages.entity_page(entity.id)
     backlinks = digest.backlinks[entity.id]
     count = digest.mention_counts[entity.id]
-    out = [front_matter(title=escape_text(entity.name), description=escape_attr(entity.definition))]
+    out = [front_matter(title=escape_text(inert_text(entity.name)), description=escape_attr(entity.definition))]
     out.append(f"\n# {md_text(entity.name)}\n")
     facts = [f'<p class="digest-entity__type">{entity_badge(entity.type)}</p>']
     facts.append(f'<p class="digest-entity__definition">{escape_text(entity.definition)}</p>')
@@ -221,6 +234,7 @@ def render_entity(entity: Entity, digest: Digest, options: SiteOptions) -> str:
             for other, count in together
         )
         out.append(html_block(f'<p class="digest-co-mentions" data-search-exclude>Often named with: {names}</p>'))
+    out.append(quotes_html(entity, digest, urls, page))
     out.append("\n## Mentions\n")
     if not backlinks:
         out.append(html_block('<p class="digest-empty">No article in this digest mentions it yet.</p>'))
@@ -250,6 +264,26 @@ def render_entity(entity: Entity, digest: Digest, options: SiteOptions) -> str:
         )
     out.append(html_block(f'<ul class="digest-backlinks">{"".join(items)}</ul>'))
     return "".join(out)
+
+
+def quotes_html(entity: Entity, digest: Digest, urls: Urls, page: str) -> str:
+    """The "Quotes" section of a speaker's page: each quote, its article, and a link to its paragraph."""
+    said = digest.quotes.get(entity.id) or []
+    if not said:
+        return ""
+    items = []
+    for article, quote in said:
+        a = article.article
+        target = pages.article_page(a.slug)
+        when = f', <time datetime="{a.date.isoformat()}">{format_date(a.date)}</time>' if a.date else ""
+        items.append(
+            # A quote that runs into "…,” he said" keeps its comma in the text; not on its own.
+            f"<blockquote><p>“{escape_text(quote.text.rstrip(','))}”</p>"
+            f'<p class="digest-quote-source">— in {link(urls, page, target, a.title)}{when} · '
+            + link(urls, page, target, "Read in context", quote.anchor, **{"class": "digest-context-link"})
+            + "</p></blockquote>"
+        )
+    return "\n## Quotes\n" + html_block(f'<div class="digest-quotes">{"".join(items)}</div>')
 
 
 # ---------------------------------------------------------------------------------------------

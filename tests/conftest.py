@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -55,6 +58,22 @@ entities:
     type: organization
     definition: Russia's state news agency.
 """
+
+
+#: The environment for CLI runs: Material's end-of-life banner is noise in captured output.
+CLI_ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+
+
+def run_cli(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run ``digest ARGS`` in a fresh process, as a user would, capturing its output."""
+    return subprocess.run(
+        [sys.executable, "-c", "from digest.cli import main; main()", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=CLI_ENV,
+    )
 
 
 class Site:

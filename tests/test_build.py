@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+
+from tests.conftest import run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -238,16 +238,6 @@ def test_hand_written_home_is_never_overwritten(make_digest) -> None:
     assert (root / "docs/index.md").read_text() == "# My page\n"
 
 
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", "from digest.cli import main; main()", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def test_glossary_error_is_one_line_without_traceback(make_digest) -> None:
     bad = "entities:\n  - name: Kursk\n    type: planet\n    definition: A region.\n"
     root = make_digest({"seeds/a.txt": ARTICLE_TXT}, glossary=bad)
@@ -326,3 +316,36 @@ def test_related_articles_timeline_and_co_mentions(site) -> None:
     kursk = site.page("entities/kursk/")
     together = {a.get_text() for a in kursk.select(".digest-co-mentions a")}
     assert together == {"ATACMS", "Ukraine", "TASS", "Volodymyr Zelensky"}
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        pytest.param("../../etc/passwd", "etc-passwd", id="path-traversal"),
+        pytest.param("Radosław Sikorski", "radosław-sikorski", id="unicode-kept"),
+        pytest.param("CON", "con-page", id="windows-reserved-name"),
+        pytest.param("\U00020000" * 100, "\U00020000" * 50, id="capped-in-bytes"),
+        pytest.param("...", "untitled", id="nothing-left"),
+    ],
+)
+def test_slugify(title: str, slug: str) -> None:
+    from digest.slugs import slugify
+
+    assert slugify(title) == slug
+    assert len(slugify(title).encode("utf-8")) <= 200
+
+
+def test_quotes_are_marked_and_listed_on_the_speaker_page(demo_site) -> None:
+    page = demo_site.page("articles/us-allows-ukraine-to-use-long-range-missiles-in-russia/")
+    spans = page.select("article span.digest-quote")
+    speakers = {span["data-speaker"] for span in spans}
+    assert {"volodymyr-zelensky", "richard-grenell", "alex-plitsas", "radoslaw-sikorski"} <= speakers
+    zelensky = next(s for s in spans if s["data-speaker"] == "volodymyr-zelensky")
+    assert zelensky["title"] == "Volodymyr Zelensky said this"
+    entity = demo_site.page("entities/alex-plitsas/")
+    quotes = [bq.select_one("p").get_text() for bq in entity.select(".digest-quotes blockquote")]
+    assert quotes[0].startswith("“Removing targeting restrictions will allow the Ukrainians")
+    assert not quotes[0].endswith(",”")
+    context = entity.select_one(".digest-quotes .digest-context-link")["href"]
+    anchor = context.split("#")[1]
+    assert "Removing targeting restrictions" in page.find(id=anchor).get_text()

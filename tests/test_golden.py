@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from digest.annotate import annotate
 from digest.crossref import resolve
-from digest.generate import assign_slugs
+from digest.generate import annotate_with_quotes, assign_slugs
 from digest.glossary import load_glossary
 from digest.ingest import read_article
 from digest.matcher import Matcher
@@ -37,7 +36,8 @@ def render_golden_site() -> dict[str, str]:
             assert article is not None, found
             articles.append(article)
     matcher = Matcher(glossary.entities)
-    digest = resolve(glossary, [annotate(a, matcher) for a in assign_slugs(articles)])
+    entities = glossary.by_id()
+    digest = resolve(glossary, [annotate_with_quotes(a, matcher, entities) for a in assign_slugs(articles)])
     return render_site(digest, SiteOptions(site_name="Golden digest", home_intro="# Golden digest\n\nIntro."))
 
 
