@@ -17,7 +17,7 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from digest.config import Settings, settings_from_config
 from digest.errors import Abort, DigestError
-from digest.generate import STYLESHEET, Generator, Result
+from digest.generate import OWNED_DIRS, OWNED_FILES, STYLESHEET, Generator, Result
 
 log = logging.getLogger("mkdocs.digest")
 
@@ -92,9 +92,10 @@ def inputs_epoch(settings: Settings, config_file: str) -> int:
     inputs byte-identical, and the sitemap's ``lastmod`` tell when the content last changed.
     """
     newest = Path(config_file).stat().st_mtime
+    generated = [settings.docs_dir / folder for folder in OWNED_DIRS] + [settings.docs_dir / f for f in OWNED_FILES]
     for folder in (settings.seeds_dir, settings.docs_dir):
         for file in folder.rglob("*"):
-            if file.is_file() and not file.name.startswith("."):
+            if file.is_file() and not file.name.startswith(".") and not any(file.is_relative_to(g) for g in generated):
                 newest = max(newest, file.stat().st_mtime)
     if settings.glossary_file.is_file():
         newest = max(newest, settings.glossary_file.stat().st_mtime)
