@@ -254,7 +254,8 @@ def render_entity(entity: Entity, digest: Digest, options: SiteOptions) -> str:
                 continue
             seen.add(mention.sentence)
             contexts.append(
-                f"<li><q>{highlight(mention.sentence, mention.text)}</q> "
+                '<li><span class="digest-context">'
+                + f"{highlight(mention.sentence, mention.text)}</span> "
                 + link(urls, page, target, "Read in context", mention.anchor, **{"class": "digest-context-link"})
                 + "</li>"
             )

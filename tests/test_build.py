@@ -135,7 +135,7 @@ def test_entity_page_lists_articles_with_sentence_context(site) -> None:
     items = page.select(".digest-backlinks > li")
     titles = [li.select_one("a").get_text() for li in items]
     assert titles == ["TASS reports on the strikes", "Missiles cleared for Kursk"]  # dated first
-    contexts = [q.get_text() for q in page.select(".digest-contexts q")]
+    contexts = [q.get_text() for q in page.select(".digest-contexts .digest-context")]
     assert "According to TASS, the strikes on Kursk were condemned." in contexts
     assert "Ukraine may now fire ATACMS at targets in Kursk, officials said." in contexts
     link = page.select(".digest-context-link")[0]["href"]
