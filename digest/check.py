@@ -34,16 +34,9 @@ import yaml
 from digest.errors import DigestError
 from digest.generate import RESERVED_SLUGS, Generator
 from digest.model import Glossary, HasProblems, Location, Problem
+from digest.ner import NerUnavailable, Recognizer, load_recognizer
 from digest.slugs import slugify
-from digest.suggest import (
-    NerUnavailable,
-    Recognizer,
-    Suggestion,
-    description_sentence,
-    distinct_aliases,
-    load_recognizer,
-    suggest,
-)
+from digest.suggest import Suggestion, description_sentence, distinct_aliases, suggest
 
 log = logging.getLogger("mkdocs.digest")
 

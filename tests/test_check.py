@@ -31,17 +31,8 @@ from digest.generate import Generator
 from digest.glossary import parse_glossary
 from digest.ingest import parse_article
 from digest.model import Glossary, Location, Problem
-from digest.suggest import (
-    NER_HINT,
-    NerUnavailable,
-    Suggestion,
-    article_texts,
-    description_sentence,
-    load_recognizer,
-    ner_pipeline_name,
-    suggest,
-    suggest_from_texts,
-)
+from digest.ner import NER_HINT, NerUnavailable, load_recognizer, ner_pipeline_name
+from digest.suggest import Suggestion, article_texts, description_sentence, suggest, suggest_from_texts
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "check"
