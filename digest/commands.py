@@ -17,7 +17,7 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from digest.config import Settings, settings_from_config
 from digest.errors import Abort, DigestError
-from digest.generate import OWNED_DIRS, OWNED_FILES, STYLESHEET, Generator, Result
+from digest.generate import OWNED_DIRS, OWNED_FILES, SCRIPT, STYLESHEET, Generator, Result
 
 log = logging.getLogger("mkdocs.digest")
 
@@ -33,6 +33,13 @@ def load(config_file: str | None = None, **overrides: object) -> tuple[MkDocsCon
         log.warning(
             f"mkdocs.yml: extra_css does not list '{STYLESHEET}', so entity highlights are unstyled; "
             f"add it under extra_css"
+        )
+    extra_javascript = [str(item) for item in config.extra_javascript]
+    if SCRIPT not in extra_javascript:
+        log.warning(
+            f"mkdocs.yml: extra_javascript does not list '{SCRIPT}', so Escape does not close an entity's "
+            f"tooltip, a tap on a touch screen follows a link without showing it, and screen readers lose "
+            f"the definitions once the theme loads; add it under extra_javascript"
         )
     if config.theme.name == "material" and "content.tooltips" not in (config.theme.get("features") or []):
         log.warning(

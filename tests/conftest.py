@@ -21,7 +21,7 @@ site_name: Test digest
 theme:
   name: material
   font: false
-  features: [content.tooltips]
+  features: [content.tooltips, navigation.instant]
 nav:
   - Home: index.md
   - Articles: articles/index.md
@@ -29,6 +29,7 @@ nav:
   - Entities: entities/index.md
   - Glossary: glossary/index.md
 extra_css: [assets/digest/digest.css]
+extra_javascript: [assets/digest/digest.js]
 validation:
   nav:
     omitted_files: ignore

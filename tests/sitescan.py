@@ -17,7 +17,8 @@ What counts as live, anywhere on a page:
   and ``meta http-equiv=refresh``;
 * a ``form`` other than the theme's search and palette forms, and any form inside content;
 * a ``script`` inside article content, a script whose text holds the payload marker, and a
-  script ``src`` that is not one of the site's own ``assets/javascripts/`` files;
+  script ``src`` that is neither one of the theme's own ``assets/javascripts/`` files nor
+  Digest's ``assets/digest/digest.js``;
 * a ``style`` element or attribute with ``expression(``, ``javascript:``, ``vbscript:``,
   ``-moz-binding`` or ``behavior:`` (and inside content, any ``style`` at all);
 * ``svg`` or ``math`` in content (the theme only uses SVG for its own icons), and anywhere an
@@ -139,15 +140,25 @@ CONTENT_ATTRS = frozenset(
         "align",
         "start",
         "data-entity",
+        "data-speaker",
         "data-search-exclude",
+        # Mentions and their hidden definitions (digest.render): values checked by _aria_findings.
+        "aria-describedby",
+        "role",
+        "hidden",
     }
 )
+#: The only values Digest's renderer gives those three attributes in content.
+_DESCRIBEDBY = re.compile(r"^digest-def-[\w-]+$")
+CONTENT_ROLES = frozenset({"term"})
 #: Tags Material keeps in the search index text, which its search UI inserts as HTML.
 SEARCH_TAGS = frozenset({"p", "code", "pre", "li", "ol", "ul", "sub", "sup", "mark"})
 #: Forms the theme itself renders in the header (search box, colour palette toggle).
 THEME_FORMS = ("md-search__form", "md-header__option")
 # Relative from any page, or root-relative (the 404 page, without site_url).
 _SCRIPT_SRC = re.compile(r"^(?:/|(?:\.\./)*|\./)assets/javascripts/[\w.-]+(?:/[\w.-]+)*\.js$")
+#: Digest's own script (extra_javascript), by its exact path.
+_DIGEST_SCRIPT_SRC = re.compile(r"^(?:/|(?:\.\./)*|\./)assets/digest/digest\.js$")
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
 # Browsers drop ASCII tab/newline anywhere in a URL and C0 controls/space at its ends; dropping
 # every control and space character everywhere is stricter.
@@ -232,8 +243,10 @@ def _element_findings(el: Tag, where: str, *, content: bool, page: bool) -> list
             found.append(f"{where}: <script> in article content: {_show(el)}")
         elif MARKER in text:
             found.append(f"{where}: <script> holding a payload: {_show(el)}")
-        elif src is not None and not _SCRIPT_SRC.match(str(src)):
-            found.append(f"{where}: <script src> outside the site's assets/javascripts/: {_show(el)}")
+        elif src is not None and not (_SCRIPT_SRC.match(str(src)) or _DIGEST_SCRIPT_SRC.match(str(src))):
+            found.append(
+                f"{where}: <script src> neither the theme's assets/javascripts/ nor assets/digest/digest.js: {_show(el)}"
+            )
     if name == "style" and (content or BAD_STYLE.search(el.get_text())):
         found.append(f"{where}: <style> element {'in article content' if content else 'with script'}: {_show(el)}")
     if name == "svg" and _svg_has_script(el):
@@ -249,6 +262,21 @@ def _element_findings(el: Tag, where: str, *, content: bool, page: bool) -> list
             extra = sorted(a for a in el.attrs if a.lower() not in CONTENT_ATTRS)
             if extra:
                 found.append(f"{where}: unexpected attribute(s) {', '.join(extra)} in article content: {_show(el)}")
+            found += _aria_findings(el, where)
+    return found
+
+
+def _aria_findings(el: Tag, where: str) -> list[str]:
+    """The renderer's ARIA attributes in content, with anything but the values it writes."""
+    found = []
+    described = el.get("aria-describedby")
+    if described is not None and not (el.has_attr("data-entity") and _DESCRIBEDBY.match(str(described))):
+        found.append(f"{where}: aria-describedby that is not a mention's definition: {_show(el)}")
+    role = el.get("role")
+    if role is not None and not (el.has_attr("data-entity") and str(role) in CONTENT_ROLES):
+        found.append(f"{where}: role that the renderer does not write: {_show(el)}")
+    if el.has_attr("hidden") and not (el.name == "div" and "digest-definitions" in _classes(el)):
+        found.append(f"{where}: hidden element other than the definitions: {_show(el)}")
     return found
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import run_cli
+from tests.conftest import REPO, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -349,3 +349,247 @@ def test_quotes_are_marked_and_listed_on_the_speaker_page(demo_site) -> None:
     context = entity.select_one(".digest-quotes .digest-context-link")["href"]
     anchor = context.split("#")[1]
     assert "Removing targeting restrictions" in page.find(id=anchor).get_text()
+
+
+# ---------------------------------------------------------------------------------------------
+# Accessibility: definitions for screen readers, the mentions script, colours (issue 6)
+
+DIGEST = REPO / "digest"
+
+
+def test_mentions_are_described_by_hidden_definitions(site) -> None:
+    page = site.page("articles/missiles-cleared-for-kursk/")
+    containers = page.select("article div.digest-definitions")
+    assert len(containers) == 1
+    box = containers[0]
+    assert box.has_attr("hidden") and box.has_attr("data-search-exclude")
+    # After the body: no paragraph of the article follows it.
+    assert not [p for p in box.find_all_next("p") if p.get("id", "").startswith("P")]
+    found = mentions(page)
+    assert found
+    for m in found:
+        entity_id = m["data-entity"]
+        assert m["aria-describedby"] == f"digest-def-{entity_id}"
+        target = page.find(id=f"digest-def-{entity_id}")
+        assert target is not None and target.parent is box and target["class"] == ["digest-definition"]
+        assert m["title"].startswith(target.get_text().rsplit(" (", 1)[0])
+        if m.name == "span":
+            assert m["tabindex"] == "0" and m["role"] == "term"
+        else:
+            assert m.name == "a" and not m.has_attr("role") and not m.has_attr("tabindex")
+    # Once per entity mentioned, in order of first mention; the type is named.
+    ids = [span["id"] for span in box.select("span.digest-definition")]
+    assert ids == [f"digest-def-{e}" for e in dict.fromkeys(m["data-entity"] for m in found)]
+    assert page.find(id="digest-def-kursk").get_text() == "A Russian region bordering Ukraine. (Place)"
+    assert not site.page("entities/kursk/").select(".digest-definitions")
+
+
+def test_hidden_definitions_stay_out_of_search(site) -> None:
+    docs = [d for d in site.search_index()["docs"] if d["location"].startswith("articles/missiles-cleared-for-kursk/")]
+    assert docs and not any("President of Ukraine since 2019" in d["text"] for d in docs)
+
+
+def test_mentions_script_is_generated_and_loaded_on_every_page(site) -> None:
+    script = site.root / "assets/digest/digest.js"
+    assert script.read_text(encoding="utf-8") == (DIGEST / "assets/digest.js").read_text(encoding="utf-8")
+    pages = list(site.root.rglob("*.html"))
+    assert len(pages) > 10
+    for html in pages:
+        if html.name == "404.html":
+            continue
+        page = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+        sources = [s["src"] for s in page.select("script[src]") if s["src"].endswith("assets/digest/digest.js")]
+        assert len(sources) == 1, html
+        assert (html.parent / sources[0]).resolve() == script.resolve()
+
+
+def test_mentions_script_is_plain_and_offline() -> None:
+    import shutil
+    import subprocess
+
+    js = (DIGEST / "assets/digest.js").read_text(encoding="utf-8")
+    assert not re.search(r"\b(fetch|XMLHttpRequest|WebSocket|EventSource|sendBeacon|importScripts|eval)\b", js)
+    assert not re.search(r"\bimport\b|\brequire\(|https?://", js)
+    assert "document$" in js and "DOMContentLoaded" in js
+    node = shutil.which("node")
+    if node:  # a syntax check where Node.js is installed (the browser suite runs the script itself)
+        result = subprocess.run([node, "--check", str(DIGEST / "assets/digest.js")], capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+
+
+def test_a_config_without_the_script_gets_a_warning(make_digest) -> None:
+    from tests.conftest import MKDOCS_YML
+
+    config = MKDOCS_YML.replace("extra_javascript: [assets/digest/digest.js]\n", "")
+    root = make_digest({"seeds/a.txt": ARTICLE_TXT}, mkdocs_yml=config)
+    result = run_cli("generate", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert "extra_javascript does not list 'assets/digest/digest.js'" in result.stderr
+    assert (root / "docs/assets/digest/digest.js").is_file()  # written anyway, ready to be listed
+    complete = make_digest({"seeds/a.txt": ARTICLE_TXT})
+    assert "extra_javascript" not in run_cli("generate", cwd=complete).stderr
+
+
+@pytest.mark.parametrize("config", ["mkdocs.yml", "digest/scaffold/mkdocs.yml"])
+def test_shipped_configs_load_the_script_and_enable_instant_navigation(config: str) -> None:
+    import yaml
+
+    data = yaml.safe_load((REPO / config).read_text(encoding="utf-8").replace("{site_name}", "x"))
+    assert "assets/digest/digest.js" in data["extra_javascript"]
+    assert "assets/digest/digest.css" in data["extra_css"]
+    assert {"content.tooltips", "navigation.instant"} <= set(data["theme"]["features"])
+
+
+def test_scanner_allows_only_our_script_and_our_aria(tmp_path: Path) -> None:
+    from tests.sitescan import scan_html
+
+    def page(head: str = "", content: str = "") -> str:
+        return f"<html><head>{head}</head><body><article>{content}</article></body></html>"
+
+    ours = (
+        '<span class="entity" data-entity="kursk" aria-describedby="digest-def-kursk" tabindex="0" role="term">K</span>'
+    )
+    hidden = '<div class="digest-definitions" hidden data-search-exclude><span id="digest-def-kursk">A.</span></div>'
+    assert scan_html(page('<script src="../../assets/digest/digest.js"></script>', ours + hidden)) == []
+    for bad in (
+        page('<script src="../../assets/digest/evil.js"></script>'),
+        page('<script src="https://cdn.example/assets/digest/digest.js"></script>'),
+        page(content='<span data-entity="kursk" aria-describedby="P1">K</span>'),
+        page(content='<p aria-describedby="digest-def-kursk">x</p>'),
+        page(content='<span data-entity="kursk" role="button">K</span>'),
+        page(content='<p hidden="">x</p>'),
+    ):
+        assert scan_html(bad), bad
+
+
+def test_demo_site_passes_the_scanner(demo_site) -> None:
+    from tests.sitescan import scan_site
+
+    assert scan_site(demo_site.root) == []
+
+
+# Colours: computed from the values in digest/assets/digest.css and in Material's own stylesheets.
+
+ENTITY_KINDS = ("person", "place", "organization", "weapon", "event", "term")
+AA = 4.5
+
+
+def css_block(css: str, selector: str) -> dict[str, str]:
+    """The declarations of the first rule whose selector list ends with ``selector`` (comments dropped)."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+    match = re.search(re.escape(selector) + r"\s*\{([^}]*)\}", css)
+    assert match, f"no rule {selector!r}"
+    return {
+        name.strip(): value.strip()
+        for name, _, value in (d.partition(":") for d in match.group(1).split(";"))
+        if value.strip()
+    }
+
+
+def parse_colour(value: str, hue: float = 0.0) -> tuple[float, float, float, float]:
+    """A CSS colour (hex, or hsl/hsla with ``var(--md-hue)``) as sRGB 0..1 and alpha."""
+    import colorsys
+
+    value = value.strip().replace("var(--md-hue)", str(hue))
+    if value.startswith("#"):
+        digits = value[1:]
+        if len(digits) in (3, 4):
+            digits = "".join(c * 2 for c in digits)
+        channels = [int(digits[i : i + 2], 16) / 255 for i in range(0, len(digits), 2)]
+        return (*channels[:3], channels[3] if len(channels) == 4 else 1.0)
+    match = re.fullmatch(r"hsla?\(\s*([\d.]+)(?:deg)?\s*,\s*([\d.]+)%\s*,\s*([\d.]+)%\s*(?:,\s*([\d.]+)\s*)?\)", value)
+    assert match, f"cannot read colour {value!r}"
+    h, s, lightness = float(match[1]) / 360, float(match[2]) / 100, float(match[3]) / 100
+    return (*colorsys.hls_to_rgb(h, lightness, s), float(match[4] or 1))
+
+
+def over(colour: tuple[float, ...], alpha: float, background: tuple[float, ...]) -> tuple[float, float, float]:
+    return tuple(alpha * c + (1 - alpha) * b for c, b in zip(colour[:3], background[:3], strict=True))
+
+
+def contrast(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    def luminance(rgb: tuple[float, ...]) -> float:
+        r, g, b_ = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb[:3])
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b_
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def material_palettes() -> dict[str, dict[str, tuple[float, float, float, float]]]:
+    """Page background, text and code (quote card) background of Material's light and slate palettes."""
+    from importlib import resources
+
+    styles = resources.files("material") / "templates" / "assets" / "stylesheets"
+    main = next(f for f in styles.iterdir() if re.fullmatch(r"main\.\w+\.min\.css", f.name)).read_text(encoding="utf-8")
+    palette = next(f for f in styles.iterdir() if re.fullmatch(r"palette\.\w+\.min\.css", f.name)).read_text(
+        encoding="utf-8"
+    )
+    hue = float(re.search(r"--md-hue:\s*([\d.]+)deg", main)[1])
+    light = css_block(main, ":root,[data-md-color-scheme=default]")
+    slate = css_block(palette, "[data-md-color-scheme=slate]")
+    names = {"bg": "--md-default-bg-color", "fg": "--md-default-fg-color", "code": "--md-code-bg-color"}
+    return {
+        scheme: {key: parse_colour(block[name], hue) for key, name in names.items()}
+        for scheme, block in (("light", light), ("dark", slate))
+    }
+
+
+def digest_palettes() -> dict[str, dict[str, str]]:
+    css = (DIGEST / "assets/digest.css").read_text(encoding="utf-8")
+    return {"light": css_block(css, ":root"), "dark": css_block(css, '[data-md-color-scheme="slate"]')}
+
+
+def test_material_palette_is_the_one_the_contrast_figures_assume() -> None:
+    palettes = material_palettes()
+    hex_of = lambda c: "#" + "".join(f"{round(v * 255):02x}" for v in c[:3])  # noqa: E731
+    assert hex_of(palettes["light"]["bg"]) == "#ffffff"
+    assert hex_of(palettes["light"]["fg"]) == "#000000" and round(palettes["light"]["fg"][3], 2) == 0.87
+    assert hex_of(palettes["dark"]["bg"]) == "#1e2129"
+    assert hex_of(palettes["dark"]["fg"]) == "#e2e4e9" and palettes["dark"]["fg"][3] == 0.82
+
+
+def test_entity_colours_meet_wcag_aa() -> None:
+    """Mention text (theme text on a tint, at rest and hovered/focused) and type labels, both palettes."""
+    css = (DIGEST / "assets/digest.css").read_text(encoding="utf-8")
+    # The rules the figures below describe.
+    mention = css_block(css, ".md-typeset .entity")
+    assert mention["color"] == "var(--md-typeset-color)"
+    assert mention["background-color"] == "color-mix(in srgb, var(--digest-colour) var(--digest-tint), transparent)"
+    strong = css_block(
+        css,
+        ".md-typeset a.entity:hover,\n.md-typeset a.entity:focus,\n.md-typeset .entity:hover,\n"
+        ".md-typeset .entity:focus-visible",
+    )
+    assert strong["color"] == "var(--md-typeset-color)"
+    assert "var(--digest-tint-strong)" in strong["background-color"]
+    themes, ours = material_palettes(), digest_palettes()
+    worst = {}
+    for scheme in ("light", "dark"):
+        theme, values = themes[scheme], ours[scheme]
+        for kind in ENTITY_KINDS:
+            assert css_block(css, f".md-typeset .digest-type--{kind}")["color"] == f"var(--digest-{kind})"
+            colour = parse_colour(values[f"--digest-{kind}"])
+            label = contrast(over(colour, 1, theme["bg"]), theme["bg"])
+            assert label >= AA, f"{scheme} {kind} label: {label:.2f}"
+            worst[(scheme, "label")] = min(worst.get((scheme, "label"), 99), label)
+            for tint_name in ("--digest-tint", "--digest-tint-strong"):
+                tint = float(values[tint_name].rstrip("%")) / 100
+                for background in ("bg", "code"):
+                    tinted = over(colour, tint, theme[background])
+                    text = over(theme["fg"], theme["fg"][3], tinted)
+                    ratio = contrast(text, tinted)
+                    assert ratio >= AA, f"{scheme} {kind} mention on {background}, {tint_name}: {ratio:.2f}"
+                    key = (scheme, tint_name)
+                    worst[key] = min(worst.get(key, 99), ratio)
+    assert min(worst.values()) >= AA
+
+
+def test_each_type_has_its_own_underline() -> None:
+    css = (DIGEST / "assets/digest.css").read_text(encoding="utf-8")
+    base = css_block(css, ".md-typeset .entity")
+    styles = set()
+    for kind in ENTITY_KINDS:
+        rule = css_block(css, f".md-typeset .entity--{kind}")
+        styles.add((rule["border-bottom-style"], rule.get("border-bottom-width", base["border-bottom"].split()[0])))
+    assert len(styles) == len(ENTITY_KINDS)
