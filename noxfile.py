@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+from pathlib import Path
 
 import nox
 
@@ -71,3 +73,33 @@ def bench(session: nox.Session) -> None:
     """Build synthetic digests of 100, 1,000 and 5,000 articles and print the benchmark table."""
     session.install("-e", ".")
     session.run("python", "benchmarks/bench.py", "--work", ".bench", *session.posargs, env=ENV)
+
+
+@nox.session(python=PYTHON, default=False)
+def e2e(session: nox.Session) -> None:
+    """Browser tests (tests/e2e): Debian's headless Chromium driven by Playwright, axe-core from npm.
+
+    Needs /usr/bin/chromium (`apt-get install chromium`; never `playwright install`). Without it
+    the suite is skipped on a developer machine and fails in CI (CI=true). Pass pytest options
+    after --; screenshots land in tests/e2e/screenshots/.
+    """
+    session.install("-e", ".[test,e2e]")
+    env = {**ENV, "DIGEST_E2E": "1"}
+    in_ci = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+    # axe-core from the npm registry, into this session's own folder; injected from disk by the tests.
+    axe_prefix = Path(session.create_tmp()) / "axe"
+    axe_js = axe_prefix / "node_modules" / "axe-core" / "axe.min.js"
+    npm = shutil.which("npm")
+    try:
+        if npm is None:
+            raise nox.command.CommandFailed("npm not found")
+        session.run_install(
+            npm, "install", "--no-audit", "--no-fund", "--prefix", str(axe_prefix), "axe-core@4", external=True
+        )
+    except nox.command.CommandFailed as exc:
+        if in_ci:
+            session.error(f"cannot install axe-core with npm: {exc}")
+        session.warn(f"axe-core not installed ({exc}); the accessibility tests will be skipped")
+    if axe_js.is_file():
+        env["DIGEST_AXE"] = str(axe_js)
+    session.run("pytest", "tests/e2e", *session.posargs, env=env)
