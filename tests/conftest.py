@@ -123,18 +123,28 @@ def build() -> Callable[..., Site]:
     return run
 
 
+def copy_demo(root: Path) -> Path:
+    """Copy the repository's demo digest (mkdocs.yml, seeds/, hand-written docs/) into ``root``.
+
+    Generated pages are left behind: the copy must build them itself.
+    """
+    from digest.generate import OWNED_DIRS, OWNED_FILES
+
+    docs = REPO / "docs"
+    generated = {docs / name for name in (*OWNED_DIRS, *OWNED_FILES)}
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "seeds", root / "seeds")
+    shutil.copytree(
+        docs, root / "docs", ignore=lambda folder, names: {n for n in names if Path(folder, n) in generated}
+    )
+    return root
+
+
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     """The repository's own demo digest, copied and built once with --strict."""
     from digest.commands import build as run_build
 
-    root = tmp_path_factory.mktemp("demo")
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(REPO / "seeds", root / "seeds")
-    shutil.copytree(
-        REPO / "docs",
-        root / "docs",
-        ignore=shutil.ignore_patterns("articles", "entities", "glossary", "index.md", "digest"),
-    )
+    root = copy_demo(tmp_path_factory.mktemp("demo"))
     run_build(str(root / "mkdocs.yml"), strict=True)
     return Site(root / "site")

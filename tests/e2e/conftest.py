@@ -19,13 +19,13 @@ import functools
 import importlib.util
 import os
 import re
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests.conftest import copy_demo
 from tests.e2e.support import DESKTOP, NAVIGATION, WAIT, SiteUnderTest, StaticServer, Watch, settle
 
 if TYPE_CHECKING:
@@ -239,14 +239,7 @@ def _build(root: Path, server: StaticServer) -> None:
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteUnderTest]:
     """The repository's demo digest (mkdocs.yml, seeds/, docs/), copied and built with --strict."""
-    root = tmp_path_factory.mktemp("e2e-demo")
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(REPO / "seeds", root / "seeds")
-    shutil.copytree(
-        REPO / "docs",
-        root / "docs",
-        ignore=shutil.ignore_patterns("articles", "entities", "glossary", "timeline", "index.md", "digest"),
-    )
+    root = copy_demo(tmp_path_factory.mktemp("e2e-demo"))
     site = root / "site"
     with StaticServer(site) as server:
         _build(root, server)
