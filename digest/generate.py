@@ -28,7 +28,7 @@ from digest.errors import DigestError
 from digest.glossary import load_glossary
 from digest.ingest import read_article
 from digest.matcher import Matcher
-from digest.model import AnnotatedArticle, Article, Entity, Glossary, HasProblems, Location, Problem
+from digest.model import AnnotatedArticle, Article, Digest, Entity, Glossary, HasProblems, Location, Problem
 from digest.quotes import find_quotes, mark_quotes
 from digest.render import render_site
 from digest.slugs import slugify, unique_slugs
@@ -217,25 +217,39 @@ class Generator:
 
     # -- the pipeline -------------------------------------------------------------------------
 
-    def run(self) -> Result:
-        """Generate every page and write those that changed. Raises DigestError on fatal problems."""
+    def collect(self) -> tuple[Digest | None, Result]:
+        """Read, annotate and resolve the whole digest without writing anything.
+
+        Returns ``(None, result)`` when the input has errors (``result.problems`` says which);
+        otherwise the resolved digest, with the counts and warnings filled in ``result``. The
+        PDF and every other output start from here.
+        """
         started = time.perf_counter()
         glossary, problems, matcher = self.load_glossary()
         articles, article_problems = self.ingest()
         result = Result(problems=[*problems, *article_problems])
         if result.errors:
-            return result  # the caller reports them and stops; nothing is written
+            return None, result  # the caller reports them and stops; nothing is written
         annotated = self.annotate(articles, matcher, glossary.by_id())
         digest = resolve(glossary, annotated)
+        result.articles = len(annotated)
+        result.entities = len(glossary.entities)
+        result.mentions = sum(len(a.mentions) for a in annotated)
+        result.seconds = time.perf_counter() - started
+        return digest, result
+
+    def run(self) -> Result:
+        """Generate every page and write those that changed. Raises DigestError on fatal problems."""
+        started = time.perf_counter()
+        digest, result = self.collect()
+        if digest is None:
+            return result
         intro_file = self.settings.home_intro_file
         intro = intro_file.read_text(encoding="utf-8-sig") if intro_file.is_file() else ""
         site = render_site(digest, dataclasses.replace(self.settings.site, home_intro=intro))
         site[STYLESHEET] = stylesheet()
         site[SCRIPT] = script()
         result.written, result.removed = self.write(site)
-        result.articles = len(annotated)
-        result.entities = len(glossary.entities)
-        result.mentions = sum(len(a.mentions) for a in annotated)
         result.pages = len(site)
         result.seconds = time.perf_counter() - started
         return result
