@@ -60,13 +60,20 @@ def cli() -> None:
 @_config_option
 @_strict_option
 @click.option("-d", "--site-dir", type=click.Path(), default=None, help="The directory to output the site to.")
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="Build a site that works opened from the file system (.html pages, local search; no instant navigation).",
+)
 @_verbosity
-def build(config_file: str | None, strict: bool, site_dir: str | None, verbose: bool, quiet: bool) -> None:
+def build(
+    config_file: str | None, strict: bool, site_dir: str | None, offline: bool, verbose: bool, quiet: bool
+) -> None:
     """Generate the annotated pages, then build the site."""
     from digest.commands import build as run_build
 
     _setup_logging(verbose, quiet)
-    run_build(config_file, strict=strict, site_dir=site_dir)
+    run_build(config_file, strict=strict, site_dir=site_dir, offline=offline)
 
 
 @cli.command()

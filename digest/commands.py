@@ -17,7 +17,7 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from digest.config import Settings, settings_from_config
 from digest.errors import Abort, DigestError
-from digest.generate import OWNED_DIRS, OWNED_FILES, SCRIPT, STYLESHEET, Generator, Result
+from digest.generate import OWNED_DIRS, OWNED_FILES, SCRIPT, STYLESHEET, WORKER_SHIM, Generator, Result
 
 log = logging.getLogger("mkdocs.digest")
 
@@ -122,12 +122,57 @@ def source_date_epoch(epoch: int) -> Iterator[None]:
         del os.environ["SOURCE_DATE_EPOCH"]
 
 
-def build(config_file: str | None = None, *, strict: bool = False, site_dir: str | None = None) -> Result:
-    """``digest build``: generate the Markdown pages, then build the site with MkDocs."""
-    config, settings = load(config_file, strict=strict, site_dir=site_dir)
+#: Theme features that fetch pages or files, which browsers refuse on ``file://``.
+FETCHING_FEATURES = ("navigation.instant", "navigation.instant.prefetch", "navigation.instant.preview")
+
+
+def prepare_offline(config: MkDocsConfig) -> None:
+    """Configure a loaded config for reading from the file system (``digest build --offline``).
+
+    Material's offline plugin turns off directory URLs (pages become ``x.html``) and inlines the
+    search index into a script; its Web Worker shim would come from unpkg.com, so the vendored
+    copy Digest writes to ``assets/digest/`` is listed first (the plugin then adds none).
+    Instant navigation is switched off: it fetches pages, which browsers block on ``file://``.
+    """
+    if config.theme.name != "material":
+        raise DigestError(f"--offline needs theme 'material' (for its offline plugin), not '{config.theme.name}'")
+    config.use_directory_urls = False
+    features = [f for f in (config.theme.get("features") or []) if f not in FETCHING_FEATURES]
+    config.theme["features"] = features
+    polyfills = [p for p in config.extra.get("polyfills", []) if "iframe-worker" not in str(p)]
+    config.extra["polyfills"] = [WORKER_SHIM, *polyfills]
+    if not any(name in ("offline", "material/offline") for name in config.plugins):
+        from material.plugins.offline.plugin import OfflinePlugin
+
+        plugin = OfflinePlugin()
+        errors, _warnings = plugin.load_config({}, config.config_file_path)
+        if errors:  # pragma: no cover - an empty config is the plugin's default
+            raise DigestError(f"the offline plugin refused its default settings: {errors[0][1]}")
+        config.plugins["material/offline"] = plugin
+    log.info(
+        "Offline build: pages are .html files to open from the file system; search and tooltips work; "
+        "instant navigation is off, there is no 404 page, and the feeds and sitemap still point at site_url"
+    )
+
+
+def build(
+    config_file: str | None = None, *, strict: bool = False, site_dir: str | None = None, offline: bool = False
+) -> Result:
+    """``digest build``: generate the Markdown pages, then build the site with MkDocs.
+
+    ``offline`` builds a site that works opened from the file system (see :func:`prepare_offline`).
+    """
+    config, settings = load(
+        config_file, strict=strict, site_dir=site_dir, use_directory_urls=False if offline else None
+    )
+    if offline:
+        prepare_offline(config)
     result = generate(Generator(settings), strict=strict)
     with source_date_epoch(inputs_epoch(settings, config.config_file_path)):
         build_site(config)
+    if offline:
+        # The 404 page is for web servers (whose paths are absolute); no one serves it from disk.
+        (Path(config.site_dir) / "404.html").unlink(missing_ok=True)
     return result
 
 

@@ -9,6 +9,7 @@ The digest's settings live in ``mkdocs.yml`` because both site engines read that
         glossary: seeds/glossary.yml  # default: <seeds>/glossary.yml
         home_intro: _home.md          # hand-written top of the home page, in docs_dir
         most_mentioned: 12            # entities listed on the home page
+        feed_limit: 0                 # articles in each feed, newest first (0: all)
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ class DigestOptions(base.Config):
     """Hand-written Markdown shown at the top of the home page, relative to ``docs_dir``."""
     most_mentioned = c.Type(int, default=12)
     """How many entities the home page lists under "Most mentioned"."""
+    feed_limit = c.Type(int, default=0)
+    """How many articles, newest first, the Atom and JSON feeds list; 0 lists them all."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +81,9 @@ def settings_from_config(config: MkDocsConfig) -> Settings:
     if errors:
         name, error = errors[0]
         raise DigestError(f"{config_file.name}: extra.digest.{name}: {error}")
-    if options.most_mentioned < 0:
-        raise DigestError(f"{config_file.name}: extra.digest.most_mentioned: must be 0 or more")
+    for name in ("most_mentioned", "feed_limit"):
+        if options[name] < 0:
+            raise DigestError(f"{config_file.name}: extra.digest.{name}: must be 0 or more")
     docs_dir = Path(config.docs_dir)
     seeds_dir = (root / options.seeds).resolve()
     if not seeds_dir.is_dir():
@@ -92,6 +96,11 @@ def settings_from_config(config: MkDocsConfig) -> Settings:
         site_name=config.site_name,
         most_mentioned=options.most_mentioned,
         urls=Urls(use_directory_urls=config.use_directory_urls),
+        site_url=config.site_url or None,
+        site_description=config.site_description or None,
+        site_author=config.site_author or None,
+        language=str(config.theme.get("language") or "en"),
+        feed_limit=options.feed_limit,
     )
     return Settings(
         root=root,

@@ -60,6 +60,12 @@ class SiteOptions:
     home_intro: str = ""
     most_mentioned: int = 12
     urls: Urls = field(default_factory=Urls)
+    site_url: str | None = None
+    site_description: str | None = None
+    site_author: str | None = None
+    language: str = "en"
+    feed_limit: int = 0
+    """Articles in each feed, newest first; 0 lists every article."""
 
 
 def tooltip(entity: Entity) -> str:
@@ -360,6 +366,17 @@ def legend_html() -> str:
     return f'<p class="digest-legend">Highlights: {samples}</p>'
 
 
+def feeds_html(urls: Urls, page: str) -> str:
+    """Links to the Atom and JSON feeds (feed readers also find them in each page's head)."""
+    atom = escape_attr(urls.file_href(page, pages.ATOM_FEED))
+    json_feed = escape_attr(urls.file_href(page, pages.JSON_FEED))
+    return (
+        '<p class="digest-feeds" data-search-exclude>Follow new articles in a feed reader: '
+        f'<a href="{atom}">Atom feed</a> · '
+        f'<a href="{json_feed}">JSON Feed</a></p>'
+    )
+
+
 def render_home(digest: Digest, options: SiteOptions) -> str:
     urls, page = options.urls, pages.HOME
     out = [front_matter(title=escape_text(options.site_name), digest_generated=True)]
@@ -390,6 +407,7 @@ def render_home(digest: Digest, options: SiteOptions) -> str:
         )
         out.append(html_block(f'<ol class="digest-top">{items}</ol>'))
     out.append(html_block(legend_html()))
+    out.append(html_block(feeds_html(urls, page)))
     return "".join(out)
 
 
@@ -399,6 +417,7 @@ def render_articles_index(digest: Digest, options: SiteOptions) -> str:
     count = len(digest.articles)
     out.append(html_block(f'<p class="digest-count">{count} article{"" if count == 1 else "s"}, newest first.</p>'))
     out.append(article_list(digest.articles, options.urls, page))
+    out.append(html_block(feeds_html(options.urls, page)))
     return "".join(out)
 
 

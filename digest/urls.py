@@ -14,6 +14,10 @@ ARTICLES_INDEX = "articles/index.md"
 ENTITIES_INDEX = "entities/index.md"
 GLOSSARY = "glossary/index.md"
 TIMELINE = "timeline/index.md"
+#: The feeds: files, not pages (see :mod:`digest.feeds`).
+FEEDS_DIR = "feeds"
+ATOM_FEED = f"{FEEDS_DIR}/atom.xml"
+JSON_FEED = f"{FEEDS_DIR}/feed.json"
 
 
 def article_page(slug: str) -> str:
@@ -41,13 +45,19 @@ class Urls:
             return stem[: -len("index")]
         return stem + "/"
 
+    def _base(self, from_page: str) -> str:
+        """The folder a browser resolves a page's relative links against: the URL itself for a directory URL."""
+        from_url = self.url(from_page)
+        return "/" + (from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url))
+
+    def file_href(self, from_page: str, path: str) -> str:
+        """A relative link from a page to a file that is not a page (``feeds/atom.xml``)."""
+        return posixpath.relpath("/" + path, self._base(from_page))
+
     def href(self, from_page: str, to_page: str, fragment: str = "") -> str:
         """A relative link from one page to another (and an optional ``#fragment``)."""
-        from_url = self.url(from_page)
-        # The folder the browser resolves against: the URL itself for a directory URL.
-        base = "/" + (from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url))
         target = "/" + self.url(to_page)
-        rel = posixpath.relpath(target, base)
+        rel = posixpath.relpath(target, self._base(from_page))
         if target.endswith("/"):  # relpath drops the trailing slash of a directory URL
             rel = rel.rstrip("/") + "/"
         return rel + (f"#{fragment}" if fragment else "")

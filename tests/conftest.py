@@ -124,7 +124,7 @@ def build() -> Callable[..., Site]:
 
 
 def copy_demo(root: Path) -> Path:
-    """Copy the repository's demo digest (mkdocs.yml, seeds/, hand-written docs/) into ``root``.
+    """Copy the repository's demo digest (mkdocs.yml, seeds/, overrides/, hand-written docs/) into ``root``.
 
     Generated pages are left behind: the copy must build them itself.
     """
@@ -134,6 +134,7 @@ def copy_demo(root: Path) -> Path:
     generated = {docs / name for name in (*OWNED_DIRS, *OWNED_FILES)}
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(REPO / "seeds", root / "seeds")
+    shutil.copytree(REPO / "overrides", root / "overrides")
     shutil.copytree(
         docs, root / "docs", ignore=lambda folder, names: {n for n in names if Path(folder, n) in generated}
     )

@@ -1,4 +1,4 @@
-"""Golden files: the Markdown the build step writes, compared page by page.
+"""Golden files: the Markdown (and feeds) the build step writes, compared file by file.
 
 Inputs live in ``tests/golden/seeds/``; the expected pages in ``tests/golden/pages/``. After a
 deliberate change to the output, rewrite them with ``nox -s update-golden`` (or
@@ -7,6 +7,7 @@ deliberate change to the output, rewrite them with ``nox -s update-golden`` (or
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
 import shutil
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from digest.crossref import resolve
+from digest.feeds import render_feeds
 from digest.generate import annotate_with_quotes, assign_slugs
 from digest.glossary import load_glossary
 from digest.ingest import read_article
@@ -38,7 +40,12 @@ def render_golden_site() -> dict[str, str]:
     matcher = Matcher(glossary.entities)
     entities = glossary.by_id()
     digest = resolve(glossary, [annotate_with_quotes(a, matcher, entities) for a in assign_slugs(articles)])
-    return render_site(digest, SiteOptions(site_name="Golden digest", home_intro="# Golden digest\n\nIntro."))
+    options = SiteOptions(
+        site_name="Golden digest", home_intro="# Golden digest\n\nIntro.", site_url="https://example.org/golden/"
+    )
+    # The feeds too: the same files whatever the clock says (undated articles take this date).
+    undated = dt.datetime(2024, 11, 20, 12, 0, tzinfo=dt.UTC)
+    return {**render_site(digest, options), **render_feeds(digest, options, undated)}
 
 
 def test_rendered_markdown_matches_golden_files() -> None:
@@ -50,7 +57,7 @@ def test_rendered_markdown_matches_golden_files() -> None:
             (expected_dir / rel).parent.mkdir(parents=True, exist_ok=True)
             (expected_dir / rel).write_text(text, encoding="utf-8")
         pytest.skip("golden files rewritten; review them with git diff")
-    expected = {p.relative_to(expected_dir).as_posix() for p in expected_dir.rglob("*.md")}
+    expected = {p.relative_to(expected_dir).as_posix() for p in expected_dir.rglob("*") if p.is_file()}
     assert set(site) == expected, "pages added or removed: run `nox -s update-golden` if intended"
     for rel in sorted(site):
         want = (expected_dir / rel).read_text(encoding="utf-8")
