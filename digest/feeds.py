@@ -234,8 +234,7 @@ def json_feed(digest: Digest, options: SiteOptions, fallback: dt.datetime) -> st
 #: to it, so the feeds' autodiscovery links (``overrides/main.html``) would cost a 404 on every
 #: page view. Empty, it answers that request and maps no page to another "language".
 ALTERNATE_SITEMAP = (
-    '<?xml version="1.0" encoding="UTF-8"?>\n'
-    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n'
+    '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n'
 )
 
 
