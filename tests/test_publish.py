@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -95,6 +96,38 @@ def test_atom_feed_parses_and_lists_every_article_newest_first(feeds_site: Path)
     assert [link.href for link in older.links if link.rel == "via"] == ["https://example.com/wire/kursk"]
     assert {tag.term for tag in older.tags} == {"ukraine", "atacms", "kursk"}
     assert {tag.label for tag in newer.tags} == {"TASS", "Volodymyr Zelensky"}
+
+
+def test_atom_feed_meets_rfc_4287(feeds_site: Path) -> None:
+    """The RFC's "MUST"s a validator checks: ids, titles, updated dates, authors, links."""
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.parse(feeds_site / "feeds" / "atom.xml").getroot()
+    assert feed.tag == f"{atom}feed"
+    date = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+
+    def one(parent: ET.Element, name: str) -> ET.Element:
+        found = parent.findall(atom + name)
+        assert len(found) == 1, f"<{parent.tag}> has {len(found)} <{name}>"
+        return found[0]
+
+    for name in ("id", "title", "updated"):
+        assert (one(feed, name).text or "").strip()
+    assert date.fullmatch(one(feed, "updated").text)
+    assert one(one(feed, "author"), "name").text  # a feed-level author covers entries without one
+    self_links = [link for link in feed.findall(atom + "link") if link.get("rel") == "self"]
+    assert [link.get("href") for link in self_links] == [SITE_URL + "feeds/atom.xml"]
+    ids = []
+    for entry in feed.findall(atom + "entry"):
+        ids.append(one(entry, "id").text)
+        assert urlsplit(ids[-1]).scheme  # an IRI, not a relative reference
+        assert one(entry, "title").text
+        assert date.fullmatch(one(entry, "updated").text)
+        alternates = [link for link in entry.findall(atom + "link") if link.get("rel", "alternate") == "alternate"]
+        assert len(alternates) == 1 and alternates[0].get("type") == "text/html"
+        assert one(entry, "summary").text
+        for category in entry.findall(atom + "category"):
+            assert category.get("term")
+    assert len(ids) == len(set(ids)) == 3
 
 
 def test_feed_links_work_from_the_published_url(feeds_site: Path) -> None:
