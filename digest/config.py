@@ -9,17 +9,19 @@ The digest's settings live in ``mkdocs.yml`` because both site engines read that
         glossary: seeds/glossary.yml  # default: <seeds>/glossary.yml
         home_intro: _home.md          # hand-written top of the home page, in docs_dir
         most_mentioned: 12            # entities listed on the home page
+        engine: mkdocs                # what `digest build` builds with: mkdocs or zensical
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from digest.engines import DEFAULT_ENGINE, ENGINES, SOURCE_RELATIVE_LINKS
 from digest.errors import DigestError
 from digest.render import SiteOptions
 from digest.urls import Urls
@@ -39,6 +41,8 @@ class DigestOptions(base.Config):
     """Hand-written Markdown shown at the top of the home page, relative to ``docs_dir``."""
     most_mentioned = c.Type(int, default=12)
     """How many entities the home page lists under "Most mentioned"."""
+    engine = c.Choice(ENGINES, default=DEFAULT_ENGINE)
+    """The engine ``digest build`` uses unless ``--engine`` says otherwise."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +56,12 @@ class Settings:
     home_intro_file: Path
     site: SiteOptions
     warnings: tuple[str, ...] = ()
+    engine: str = DEFAULT_ENGINE
+
+    def with_engine(self, engine: str) -> Settings:
+        """These settings for ``engine``: the pages' links are written the way it resolves them."""
+        urls = replace(self.site.urls, source_relative=engine in SOURCE_RELATIVE_LINKS)
+        return replace(self, engine=engine, site=replace(self.site, urls=urls))
 
     def display(self, path: Path) -> str:
         """``path`` as the user would type it: relative to the folder of ``mkdocs.yml``."""
@@ -101,4 +111,4 @@ def settings_from_config(config: MkDocsConfig) -> Settings:
         home_intro_file=docs_dir / options.home_intro,
         site=site,
         warnings=tuple(f"{config_file.name}: extra.digest.{name}: {msg}" for name, msg in warnings),
-    )
+    ).with_engine(options.engine)

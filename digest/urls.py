@@ -29,6 +29,15 @@ class Urls:
     """Maps page source paths (``articles/x.md``) to URLs, as MkDocs does for ``use_directory_urls``."""
 
     use_directory_urls: bool = True
+    source_relative: bool = False
+    """Write links relative to the linking page's source folder (``articles/``), not its URL.
+
+    The engines disagree about relative links in raw HTML, which is where all of ours are:
+    MkDocs leaves them alone, so they must be relative to the page's URL (``articles/x/``);
+    Zensical resolves them against the page's source file, as it does for Markdown links, and
+    rewrites them for the page's URL. The two differ only for pages that are not ``index.md``
+    when ``use_directory_urls`` is on; the built sites then have the same links.
+    """
 
     def url(self, page: str) -> str:
         """The site-relative URL of a page source path (``articles/x.md`` -> ``articles/x/``)."""
@@ -44,8 +53,10 @@ class Urls:
     def href(self, from_page: str, to_page: str, fragment: str = "") -> str:
         """A relative link from one page to another (and an optional ``#fragment``)."""
         from_url = self.url(from_page)
-        # The folder the browser resolves against: the URL itself for a directory URL.
-        base = "/" + (from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url))
+        if self.source_relative:  # the engine rewrites the link for the page's URL
+            base = "/" + posixpath.dirname(from_page)
+        else:  # the folder the browser resolves against: the URL itself for a directory URL
+            base = "/" + (from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url))
         target = "/" + self.url(to_page)
         rel = posixpath.relpath(target, base)
         if target.endswith("/"):  # relpath drops the trailing slash of a directory URL
