@@ -9,6 +9,8 @@ from __future__ import annotations
 import html
 import json
 import re
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +18,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import REPO, Site, copy_demo, run_cli
+from tests.conftest import CLI_ENV, MKDOCS_YML, REPO, Site, copy_demo, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -112,18 +114,14 @@ def test_article_mentions_carry_the_same_markup(sites) -> None:
         markup = {engine: mention_markup(page) for engine, page in pages.items()}
         assert markup["mkdocs"], f"no mentions on {url}"
         assert markup["zensical"] == markup["mkdocs"], url
+        definitions = {}
         for engine, page in pages.items():
             boxes = page.select("article div.digest-definitions")
             assert len(boxes) == 1 and boxes[0].has_attr("hidden"), (engine, url)
-            definitions = [(s["id"], s.get_text()) for s in boxes[0].select("span.digest-definition")]
-            assert [d[0] for d in definitions] == [
-                f"digest-def-{e}" for e in dict.fromkeys(m[1] for m in markup[engine])
-            ], (engine, url)
-        same = {
-            engine: [(s["id"], s.get_text()) for s in page.select(".digest-definition")]
-            for engine, page in pages.items()
-        }
-        assert same["zensical"] == same["mkdocs"], url
+            definitions[engine] = [(s["id"], s.get_text()) for s in boxes[0].select("span.digest-definition")]
+            first_mentions = dict.fromkeys(m[1] for m in markup[engine])
+            assert [d[0] for d in definitions[engine]] == [f"digest-def-{e}" for e in first_mentions], (engine, url)
+        assert definitions["zensical"] == definitions["mkdocs"], url
 
 
 def test_entity_pages_list_the_same_articles_and_sentences(sites) -> None:
@@ -248,8 +246,6 @@ def small_digest(make_digest) -> Callable[..., Path]:
     """A small digest project (two entities' worth of article), ready for ``digest build``."""
 
     def make(mkdocs_extra: str = "") -> Path:
-        from tests.conftest import MKDOCS_YML
-
         seed = "Kursk\nUkraine may now fire ATACMS at targets in Kursk, officials said.\n"
         return make_digest({"seeds/a.txt": seed}, mkdocs_yml=MKDOCS_YML + mkdocs_extra)
 
@@ -295,11 +291,6 @@ def test_unknown_engine_is_a_usage_error(small_digest) -> None:
 
 
 def test_missing_zensical_is_one_line_saying_how_to_install_it(small_digest) -> None:
-    import subprocess
-    import sys
-
-    from tests.conftest import CLI_ENV
-
     root = small_digest()
     # An interpreter where `import zensical` finds nothing, as without the extra.
     hide = "import sys; sys.modules['zensical'] = None; from digest.cli import main; main()"
@@ -354,3 +345,19 @@ def test_zensical_honours_site_dir_outside_the_project(small_digest, tmp_path: P
     assert done.returncode == 0, done.stderr
     assert (out / "articles" / "kursk" / "index.html").is_file() and (out / "search.json").is_file()
     assert not (root / "site").exists() and not leftovers(root)
+
+
+def test_generate_writes_the_links_each_engine_expects(small_digest) -> None:
+    """``digest generate --engine zensical`` then ``zensical build`` gives the same links as ``digest build``."""
+    root = small_digest()
+    page = root / "docs" / "articles" / "kursk.md"
+    assert run_cli("generate", cwd=root).returncode == 0
+    assert 'href="../../entities/kursk/"' in page.read_text(encoding="utf-8")
+    assert run_cli("generate", "--engine", "zensical", cwd=root).returncode == 0
+    assert 'href="../entities/kursk/"' in page.read_text(encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "zensical", "build"], cwd=root, capture_output=True, text=True, env=CLI_ENV, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    built = BeautifulSoup((root / "site/articles/kursk/index.html").read_text(encoding="utf-8"), "html.parser")
+    assert built.select_one('article a[data-entity="kursk"]')["href"] == "../../entities/kursk/"
