@@ -13,6 +13,7 @@ from typing import ClassVar
 import click
 
 from digest import __version__
+from digest.engines import ENGINES
 
 _config_option = click.option(
     "-f",
@@ -22,6 +23,14 @@ _config_option = click.option(
     help="Provide a specific MkDocs config (default: ./mkdocs.yml).",
 )
 _strict_option = click.option("-s", "--strict", is_flag=True, help="Fail on warnings (bad input included).")
+_engine_option = click.option(
+    "-e",
+    "--engine",
+    type=click.Choice(ENGINES),
+    default=None,
+    help="The site engine (default: extra.digest.engine in mkdocs.yml, else mkdocs). "
+    "Zensical needs: pip install 'digest[zensical]'.",
+)
 
 
 class _Formatter(logging.Formatter):
@@ -60,6 +69,7 @@ def cli() -> None:
 @_config_option
 @_strict_option
 @click.option("-d", "--site-dir", type=click.Path(), default=None, help="The directory to output the site to.")
+@_engine_option
 @click.option(
     "--offline",
     is_flag=True,
@@ -67,25 +77,32 @@ def cli() -> None:
 )
 @_verbosity
 def build(
-    config_file: str | None, strict: bool, site_dir: str | None, offline: bool, verbose: bool, quiet: bool
+    config_file: str | None,
+    strict: bool,
+    site_dir: str | None,
+    engine: str | None,
+    offline: bool,
+    verbose: bool,
+    quiet: bool,
 ) -> None:
     """Generate the annotated pages, then build the site."""
     from digest.commands import build as run_build
 
     _setup_logging(verbose, quiet)
-    run_build(config_file, strict=strict, site_dir=site_dir, offline=offline)
+    run_build(config_file, strict=strict, site_dir=site_dir, engine=engine, offline=offline)
 
 
 @cli.command()
 @_config_option
 @_strict_option
+@_engine_option
 @_verbosity
-def generate(config_file: str | None, strict: bool, verbose: bool, quiet: bool) -> None:
-    """Write the annotated Markdown pages only (for another engine, e.g. Zensical)."""
+def generate(config_file: str | None, strict: bool, engine: str | None, verbose: bool, quiet: bool) -> None:
+    """Write the annotated Markdown pages only, for the engine to build."""
     from digest.commands import generate_only
 
     _setup_logging(verbose, quiet)
-    generate_only(config_file, strict=strict)
+    generate_only(config_file, strict=strict, engine=engine)
 
 
 @cli.command()

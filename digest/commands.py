@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -16,6 +14,7 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 
 from digest.config import Settings, settings_from_config
+from digest.engines import ENGINES, build_with_zensical, staged_site, zensical_version
 from digest.errors import Abort, DigestError
 from digest.generate import OWNED_DIRS, OWNED_FILES, SCRIPT, STYLESHEET, WORKER_SHIM, Generator, Result
 
@@ -72,23 +71,12 @@ def build_site(config: MkDocsConfig) -> None:
     A build that fails leaves the previous site untouched.
     """
     final = Path(config.site_dir)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{final.name}-new-", dir=final.parent))
-    staging.chmod(0o755)  # mkdtemp makes it private; a published site must be readable
-    config.site_dir = str(staging)
-    try:
-        mkdocs_build(config)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    finally:
-        config.site_dir = str(final)
-    old = final.with_name(f".{final.name}-old-{os.getpid()}")
-    if final.exists():
-        final.rename(old)
-    staging.rename(final)
-    shutil.rmtree(old, ignore_errors=True)
-    log.info(f"Site written to {final}")
+    with staged_site(final) as staging:
+        config.site_dir = str(staging)
+        try:
+            mkdocs_build(config)
+        finally:
+            config.site_dir = str(final)
 
 
 def inputs_epoch(settings: Settings, config_file: str) -> int:
@@ -156,30 +144,56 @@ def prepare_offline(config: MkDocsConfig) -> None:
 
 
 def build(
-    config_file: str | None = None, *, strict: bool = False, site_dir: str | None = None, offline: bool = False
+    config_file: str | None = None,
+    *,
+    strict: bool = False,
+    site_dir: str | None = None,
+    engine: str | None = None,
+    offline: bool = False,
 ) -> Result:
-    """``digest build``: generate the Markdown pages, then build the site with MkDocs.
+    """``digest build``: generate the Markdown pages, then build the site with an engine.
 
-    ``offline`` builds a site that works opened from the file system (see :func:`prepare_offline`).
+    ``engine`` is one of :data:`~digest.engines.ENGINES`; None means ``extra.digest.engine``
+    (default ``mkdocs``). Both engines read the same ``mkdocs.yml``, build into a staging
+    folder and swap it in, with ``SOURCE_DATE_EPOCH`` derived from the inputs. ``offline``
+    builds a site that works opened from the file system (see :func:`prepare_offline`; MkDocs
+    only, since it relies on Material's offline plugin).
     """
+    if engine is not None and engine not in ENGINES:
+        raise DigestError(f"unknown engine '{engine}'; choose one of: {', '.join(ENGINES)}")
     config, settings = load(
         config_file, strict=strict, site_dir=site_dir, use_directory_urls=False if offline else None
     )
+    settings = settings.with_engine(engine or settings.engine)
+    if settings.engine == "zensical":
+        if offline:
+            raise DigestError(
+                "--offline builds with MkDocs (Material's offline plugin, which Zensical does not run); "
+                "use --engine mkdocs"
+            )
+        zensical_version()  # before generating: a missing engine is the whole story
     if offline:
         prepare_offline(config)
     result = generate(Generator(settings), strict=strict)
     with source_date_epoch(inputs_epoch(settings, config.config_file_path)):
-        build_site(config)
+        if settings.engine == "zensical":
+            build_with_zensical(config.config_file_path, config.site_dir, strict=strict)
+        else:
+            build_site(config)
     if offline:
         # The 404 page is for web servers (whose paths are absolute); no one serves it from disk.
         (Path(config.site_dir) / "404.html").unlink(missing_ok=True)
     return result
 
 
-def generate_only(config_file: str | None = None, *, strict: bool = False) -> Result:
-    """``digest generate``: write the Markdown pages only (for another engine, e.g. Zensical)."""
+def generate_only(config_file: str | None = None, *, strict: bool = False, engine: str | None = None) -> Result:
+    """``digest generate``: write the Markdown pages only, for ``engine`` to build.
+
+    ``engine`` (default: ``extra.digest.engine``) matters for links: see
+    :attr:`digest.urls.Urls.source_relative`.
+    """
     _config, settings = load(config_file, strict=strict)
-    return generate(Generator(settings), strict=strict)
+    return generate(Generator(settings.with_engine(engine or settings.engine)), strict=strict)
 
 
 def new(directory: str) -> Path:

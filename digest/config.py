@@ -10,17 +10,19 @@ The digest's settings live in ``mkdocs.yml`` because both site engines read that
         home_intro: _home.md          # hand-written top of the home page, in docs_dir
         most_mentioned: 12            # entities listed on the home page
         feed_limit: 0                 # articles in each feed, newest first (0: all)
+        engine: mkdocs                # what `digest build` builds with: mkdocs or zensical
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from digest.engines import DEFAULT_ENGINE, ENGINES, SOURCE_RELATIVE_LINKS
 from digest.errors import DigestError
 from digest.render import SiteOptions
 from digest.urls import Urls
@@ -42,6 +44,8 @@ class DigestOptions(base.Config):
     """How many entities the home page lists under "Most mentioned"."""
     feed_limit = c.Type(int, default=0)
     """How many articles, newest first, the Atom and JSON feeds list; 0 lists them all."""
+    engine = c.Choice(ENGINES, default=DEFAULT_ENGINE)
+    """The engine ``digest build`` uses unless ``--engine`` says otherwise."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +59,12 @@ class Settings:
     home_intro_file: Path
     site: SiteOptions
     warnings: tuple[str, ...] = ()
+    engine: str = DEFAULT_ENGINE
+
+    def with_engine(self, engine: str) -> Settings:
+        """These settings for ``engine``: the pages' links are written the way it resolves them."""
+        urls = replace(self.site.urls, source_relative=engine in SOURCE_RELATIVE_LINKS)
+        return replace(self, engine=engine, site=replace(self.site, urls=urls))
 
     def display(self, path: Path) -> str:
         """``path`` as the user would type it: relative to the folder of ``mkdocs.yml``."""
@@ -110,4 +120,4 @@ def settings_from_config(config: MkDocsConfig) -> Settings:
         home_intro_file=docs_dir / options.home_intro,
         site=site,
         warnings=tuple(f"{config_file.name}: extra.digest.{name}: {msg}" for name, msg in warnings),
-    )
+    ).with_engine(options.engine)

@@ -83,7 +83,10 @@ def serve(
     """Generate, build into a temporary folder and serve it; rebuild on changes until Ctrl+C."""
     site_dir = tempfile.mkdtemp(prefix="digest_")
     config, settings = load(config_file, site_dir=site_dir, dev_addr=dev_addr, strict=strict)
-    generator = Generator(settings)
+    if settings.engine != "mkdocs":
+        log.info(f"digest serve previews with MkDocs; extra.digest.engine ({settings.engine}) is for digest build")
+    # The preview is built by MkDocs: its pages need MkDocs' links, whatever extra.digest.engine says.
+    generator = Generator(settings.with_engine("mkdocs"))
     host, port = config.dev_addr
     mount_path = urlsplit(config.site_url or "/").path
     serve_url = _serve_url(host, port, mount_path)
@@ -96,6 +99,7 @@ def serve(
                 current, new_settings = load(config_file, site_dir=site_dir, dev_addr=dev_addr, strict=strict)
             except DigestError as error:
                 raise Abort(f"Error: {error}") from None
+            new_settings = new_settings.with_engine("mkdocs")
             if new_settings != generator.settings:
                 generator = Generator(new_settings)
         current.site_url = serve_url

@@ -33,6 +33,15 @@ class Urls:
     """Maps page source paths (``articles/x.md``) to URLs, as MkDocs does for ``use_directory_urls``."""
 
     use_directory_urls: bool = True
+    source_relative: bool = False
+    """Write links relative to the linking page's source folder (``articles/``), not its URL.
+
+    The engines disagree about relative links in raw HTML, which is where all of ours are:
+    MkDocs leaves them alone, so they must be relative to the page's URL (``articles/x/``);
+    Zensical resolves them against the page's source file, as it does for Markdown links, and
+    rewrites them for the page's URL. The two differ only for pages that are not ``index.md``
+    when ``use_directory_urls`` is on; the built sites then have the same links.
+    """
 
     def url(self, page: str) -> str:
         """The site-relative URL of a page source path (``articles/x.md`` -> ``articles/x/``)."""
@@ -46,7 +55,10 @@ class Urls:
         return stem + "/"
 
     def _base(self, from_page: str) -> str:
-        """The folder a browser resolves a page's relative links against: the URL itself for a directory URL."""
+        """The folder a page's relative links are resolved against (see :attr:`source_relative`)."""
+        if self.source_relative:  # the engine rewrites the link for the page's URL
+            return "/" + posixpath.dirname(from_page)
+        # The folder the browser resolves against: the URL itself for a directory URL.
         from_url = self.url(from_page)
         return "/" + (from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url))
 

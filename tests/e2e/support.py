@@ -103,6 +103,9 @@ class SiteUnderTest:
     alias: str  # another spelling of that entity, typed into search
     phrase: str  # words from the article's text, typed into search
     instant: bool  # navigation.instant is expected on this site
+    #: What axe-core checks (a CSS selector): None for the whole page; the content only where the
+    #: theme's own chrome has known violations (Zensical 0.0.73: see the README's "Engines").
+    axe_scope: str | None = None
     extra_articles: list[str] = field(default_factory=list)
 
     @property
@@ -184,14 +187,17 @@ class Watch:
 
 #: Material is loaded and, with instant navigation, has its sitemap: it intercepts only the links
 #: sitemap.xml lists, and fetches it after the page loads; a click before that is a full reload
-#: (or, racing it, both at once).
+#: (or, racing it, both at once). Zensical's theme also loads its search worker at once, after
+#: the sitemap: leaving the page before it has loaded aborts that request (a failed request).
 _SETTLED_JS = """
 () => {
   if (typeof document$ === 'undefined' || !document.body) return false;
   const config = document.getElementById('__config');
   const features = config ? JSON.parse(config.textContent).features || [] : [];
-  return !features.includes('navigation.instant')
-    || performance.getEntriesByType('resource').some((e) => new URL(e.name).pathname.endsWith('/sitemap.xml'));
+  const loaded = (test) => performance.getEntriesByType('resource').some((e) => test(new URL(e.name).pathname));
+  const zensical = document.querySelector('button.md-search__button') !== null;
+  return (!zensical || loaded((path) => path.includes('/workers/search')))
+    && (!features.includes('navigation.instant') || loaded((path) => path.endsWith('/sitemap.xml')));
 }
 """
 
@@ -324,8 +330,8 @@ def contrast(a: list[int], b: list[int]) -> float:
 
 #: axe-core: the serious and critical violations on the page, short enough to print.
 AXE_RUN_JS = """
-async () => {
-  const result = await axe.run(document, { resultTypes: ['violations'] });
+async (scope) => {
+  const result = await axe.run(scope || document, { resultTypes: ['violations'] });
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => ({
@@ -372,11 +378,24 @@ def tab_to_mention(page: Page, limit: int = 250) -> str:
     raise AssertionError(f"no [data-entity] mention took the keyboard focus in {limit} presses of Tab")
 
 
+#: Zensical's search: a button in the header opens a ``<dialog aria-label="Search">`` (in an open
+#: shadow root, which Playwright's CSS locators pierce) with a combobox and a listbox of results.
+ZENSICAL_SEARCH_BUTTON = "button.md-search__button"
+ZENSICAL_SEARCH_INPUT = 'dialog[aria-label="Search"] input[role="combobox"]'
+#: A search result link, in Material's list or in Zensical's listbox.
+SEARCH_RESULTS = '.md-search-result__list a, dialog[aria-label="Search"] [role="listbox"] a[role="option"]'
+
+
 def search(page: Page, text: str) -> None:
-    """Type into Material's search box as a person does (``fill`` does not trigger the search)."""
-    box = page.locator("input.md-search__input")
-    if not box.is_visible():  # narrow screens: the box opens from the header's search button
-        page.locator("label.md-header__button[for='__search']").click()
+    """Type into the theme's search box as a person does (``fill`` does not trigger the search)."""
+    if page.locator(ZENSICAL_SEARCH_BUTTON).count():
+        box = page.locator(ZENSICAL_SEARCH_INPUT)
+        if not box.is_visible():  # the dialog is closed (it covers the button while open)
+            page.locator(ZENSICAL_SEARCH_BUTTON).click()
+    else:
+        box = page.locator("input.md-search__input")
+        if not box.is_visible():  # narrow screens: the box opens from the header's search button
+            page.locator("label.md-header__button[for='__search']").click()
     box.click()
     box.press("Control+A")
     box.press("Backspace")
@@ -385,4 +404,4 @@ def search(page: Page, text: str) -> None:
 
 def search_result(page: Page, path: str):
     """The search results that link to ``path`` (results carry absolute URLs, maybe with #section)."""
-    return page.locator(f'.md-search-result__list a[href*="/{path}"]')
+    return page.locator(", ".join(f'{result}[href*="/{path}"]' for result in SEARCH_RESULTS.split(", ")))

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from tests.e2e.support import (
     AXE_RUN_JS,
     MENTIONS,
+    SEARCH_RESULTS,
     TOOLTIP,
     normalize,
     search,
@@ -30,9 +31,9 @@ def test_axe_finds_no_serious_violations(site, open_page, axe_path, name):
     page, watch = open_page(site, page_path(site, name))
     if name == "search":
         search(page, site.alias)
-        expect(page.locator(".md-search-result__list a").first).to_be_visible()
+        expect(page.locator(SEARCH_RESULTS).first).to_be_visible()
     page.add_script_tag(path=str(axe_path))
-    violations = page.evaluate(AXE_RUN_JS)
+    violations = page.evaluate(AXE_RUN_JS, site.axe_scope)
     report = json.dumps(violations, indent=2, ensure_ascii=False)
     if violations:
         print(f"axe-core, {site.name} {name} page:\n{report}")
