@@ -191,6 +191,8 @@ ARTICLES = {
         ---
         Fighting in Kursk went on. Ukraine said ATACMS were used.
 
+        ## Background
+
         | where | what |
         |---|---|
         | Kursk | TASS reported shelling |
@@ -223,6 +225,9 @@ def test_small_digest_pdf(small_pdf: Pdf) -> None:
     assert "3 articles · 5 entities" in cover
     titles = ["Zelensky thanks allies", "Kursk offensive stalls", "Undated notes"]  # newest first, undated last
     assert pdf.top_outline() == ["Cover", "Contents", *titles, "Glossary"]
+    # An article's own headings are nested under it in the outline.
+    kursk_at = [getattr(item, "title", None) for item in pdf.reader.outline].index("Kursk offensive stalls")
+    assert [item.title for item in pdf.reader.outline[kursk_at + 1]] == ["Background"]
     text = flat(" ".join(pdf.texts))
     assert "Example Wire · 3 November 2024 · By Jane Doe" in text
     assert "https://example.com/kursk" in text
