@@ -54,6 +54,13 @@ def ner(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON, default=False)
+def pdf(session: nox.Session) -> None:
+    """Build the demo digest's PDF (ukraine-war-digest.pdf; -o FILE and other options after --)."""
+    session.install("-e", ".[pdf]")
+    session.run("digest", "pdf", *session.posargs, env=ENV)
+
+
+@nox.session(python=PYTHON, default=False)
 def extraction(session: nox.Session) -> None:
     """Measure body extraction from web pages on the shared benchmark (--data DIR, --variants)."""
     # Editable: the benchmark's default location is found relative to the repository.

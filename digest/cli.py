@@ -175,6 +175,25 @@ def check(
 
 
 @cli.command()
+@_config_option
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="The PDF file to write (default: <site_name as a slug>.pdf next to mkdocs.yml).",
+)
+@_strict_option
+@_verbosity
+def pdf(config_file: str | None, output: str | None, strict: bool, verbose: bool, quiet: bool) -> None:
+    """Print the whole digest to one PDF: cover, contents, articles with footnoted definitions, glossary."""
+    from digest.commands import pdf as run_pdf
+
+    _setup_logging(verbose, quiet)
+    run_pdf(config_file, output=output, strict=strict)
+
+
+@cli.command()
 @click.argument("directory", type=click.Path(file_okay=False))
 @_verbosity
 def new(directory: str, verbose: bool, quiet: bool) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -17,6 +18,7 @@ from digest.config import Settings, settings_from_config
 from digest.engines import ENGINES, build_with_zensical, staged_site, zensical_version
 from digest.errors import Abort, DigestError
 from digest.generate import OWNED_DIRS, OWNED_FILES, SCRIPT, STYLESHEET, WORKER_SHIM, Generator, Result
+from digest.slugs import slugify
 
 log = logging.getLogger("mkdocs.digest")
 
@@ -48,15 +50,20 @@ def load(config_file: str | None = None, **overrides: object) -> tuple[MkDocsCon
     return config, settings
 
 
-def generate(generator: Generator, *, strict: bool = False) -> Result:
-    """Run the build step and report its problems; raise Abort on errors (or warnings if strict)."""
-    result = generator.run()
+def report(result: Result, *, strict: bool, outcome: str = "nothing was built") -> None:
+    """Log every problem of a run; raise Abort on errors (or on warnings if strict), saying ``outcome``."""
     for problem in result.problems:
         (log.error if problem.level == "error" else log.warning)(str(problem))
     if result.errors:
-        raise Abort(f"Aborted with {len(result.errors)} error(s) in the digest's input; nothing was built.")
+        raise Abort(f"Aborted with {len(result.errors)} error(s) in the digest's input; {outcome}.")
     if strict and result.warnings:
         raise Abort(f"Aborted with {len(result.warnings)} warning(s) in strict mode!")
+
+
+def generate(generator: Generator, *, strict: bool = False) -> Result:
+    """Run the build step and report its problems; raise Abort on errors (or warnings if strict)."""
+    result = generator.run()
+    report(result, strict=strict)
     log.info(
         f"Digest: {result.articles} article(s), {result.entities} entities, {result.mentions} mentions -> "
         f"{result.pages} pages ({len(result.written)} written, {len(result.removed)} removed) "
@@ -219,4 +226,41 @@ def new(directory: str) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     copy(scaffold, target)
     log.info(f"Created a new digest in '{directory}': add articles to seeds/, then run 'digest serve' there")
+    return target
+
+
+def pdf(config_file: str | None = None, *, output: str | None = None, strict: bool = False) -> Path:
+    """``digest pdf``: print the whole digest to one PDF with WeasyPrint; returns the file written.
+
+    Reads and annotates like a build but writes no page: problems are reported as ``digest build``
+    reports them (errors abort, and warnings too with ``strict``), then the print HTML
+    (:mod:`digest.printing`) is laid out by :mod:`digest.pdf` and written atomically to ``output``,
+    by default ``<slug of site_name>.pdf`` next to ``mkdocs.yml``.
+    """
+    from digest.pdf import load_weasyprint, render_pdf, write_atomically
+    from digest.printing import PrintOptions, print_html
+
+    started = time.perf_counter()
+    load_weasyprint()  # before the work: a missing WeasyPrint or Pango is the first thing to say
+    config, settings = load(config_file, strict=strict)
+    digest, result = Generator(settings).collect()
+    report(result, strict=strict, outcome="no PDF was written")
+    assert digest is not None  # report() raised on errors, the only case without a digest
+    if not digest.articles:
+        raise DigestError(
+            f"{settings.display(settings.seeds_dir)}/ holds no article, so there is nothing to print; "
+            f"add articles there and run digest pdf again"
+        )
+    target = Path(output) if output else settings.root / f"{slugify(config.site_name)}.pdf"
+    options = PrintOptions(
+        title=config.site_name,
+        description=config.site_description or None,
+        lang=str(config.theme.get("language") or "en"),
+    )
+    rendered = render_pdf(print_html(digest, options))
+    for url in rendered.refused:
+        log.warning(f"PDF: refused to load '{url}'; the PDF loads nothing from outside")
+    write_atomically(target, rendered.pdf)
+    shown = target.resolve().relative_to(Path.cwd()) if target.resolve().is_relative_to(Path.cwd()) else target
+    log.info(f"PDF written to {shown} ({rendered.pages} pages) in {time.perf_counter() - started:.2f} seconds")
     return target
