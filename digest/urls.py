@@ -28,6 +28,22 @@ def entity_page(entity_id: str) -> str:
     return f"entities/{entity_id}.md"
 
 
+def relpath(target: str, base: str) -> str:
+    """``posixpath.relpath(target, base)`` for the normalised absolute paths :class:`Urls` makes.
+
+    About ten times faster than the general function (no ``abspath``, no ``commonprefix``), which
+    matters: a large digest computes hundreds of thousands of links.
+    """
+    to = [part for part in target.split("/") if part]
+    start = [part for part in base.split("/") if part]
+    common = 0
+    for a, b in zip(to, start, strict=False):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(start) - common) + to[common:]) or "."
+
+
 @dataclass(frozen=True, slots=True)
 class Urls:
     """Maps page source paths (``articles/x.md``) to URLs, as MkDocs does for ``use_directory_urls``."""
@@ -64,12 +80,12 @@ class Urls:
 
     def file_href(self, from_page: str, path: str) -> str:
         """A relative link from a page to a file that is not a page (``feeds/atom.xml``)."""
-        return posixpath.relpath("/" + path, self._base(from_page))
+        return relpath("/" + path, self._base(from_page))
 
     def href(self, from_page: str, to_page: str, fragment: str = "") -> str:
         """A relative link from one page to another (and an optional ``#fragment``)."""
         target = "/" + self.url(to_page)
-        rel = posixpath.relpath(target, self._base(from_page))
+        rel = relpath(target, self._base(from_page))
         if target.endswith("/"):  # relpath drops the trailing slash of a directory URL
             rel = rel.rstrip("/") + "/"
         return rel + (f"#{fragment}" if fragment else "")
