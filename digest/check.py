@@ -299,7 +299,7 @@ def check(
     with _capture_warnings(records):
         config, settings = load(config_file)
     config_name = settings.display(Path(config.config_file_path or "mkdocs.yml").resolve())
-    report = run_check(Generator(settings), min_count=min_count, ner=ner)
+    report = run_check(Generator(settings, persistent=False), min_count=min_count, ner=ner)  # writes nothing
     report.problems[:0] = _config_problems(records, config_name)
 
     to_stderr = suggest_yaml  # keep stdout pure YAML

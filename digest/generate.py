@@ -14,15 +14,32 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import logging
+import multiprocessing
 import os
+import threading
 import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from digest import urls as pages
 from digest.annotate import annotate
+from digest.cache import (
+    ArticleCache,
+    Entry,
+    RunRecord,
+    code_fingerprint,
+    content_hash,
+    forget_run,
+    load_run,
+    save_run,
+    stat_key,
+)
 from digest.config import Settings
 from digest.crossref import resolve
 from digest.errors import DigestError
@@ -147,19 +164,60 @@ def assign_slugs(articles: list[Article]) -> list[Article]:
     return [dataclasses.replace(a, slug=slug) for a, slug in zip(articles, taken, strict=True)]
 
 
-def _stat_key(file: Path) -> tuple[int, int]:
-    stat = file.stat()
-    return (stat.st_mtime_ns, stat.st_size)
+#: Below this many seeds to read or annotate, one process does it: starting workers (each
+#: imports Digest and builds the glossary's automaton) costs more than it saves.
+PARALLEL_MIN = 48
+
+
+def cache_folder(settings: Settings) -> Path:
+    return settings.root / ".cache" / "digest"
+
+
+def glossary_fingerprint(file: Path) -> str:
+    """What annotations depend on: the glossary's bytes (and Digest's code, via the entries)."""
+    return content_hash(file) if file.is_file() else "no glossary"
+
+
+_worker_matcher: Matcher | None = None
+_worker_entities: dict[str, Entity] = {}
+
+
+def _start_worker(entities: tuple[Entity, ...] | None) -> None:
+    """Process-pool initializer: compile the glossary once per worker."""
+    global _worker_matcher, _worker_entities
+    if entities is not None:
+        _worker_matcher, _worker_entities = Matcher(entities), {e.id: e for e in entities}
+
+
+def _read_and_annotate(
+    task: tuple[Path, str, Article | None, list[Problem]],
+) -> tuple[Article | None, list[Problem], AnnotatedArticle | None]:
+    """One seed, in a worker: read it (unless already read), then annotate it (if a glossary is loaded)."""
+    file, path, article, problems = task
+    if article is None and not problems:
+        article, problems = read_article_safely(file, path)
+    annotated = None
+    if article is not None and _worker_matcher is not None:
+        annotated = annotate_with_quotes(article, _worker_matcher, _worker_entities)
+    return article, problems, annotated
 
 
 class Generator:
-    """Runs the build step for one digest; reuse one instance to keep its caches (``serve``)."""
+    """Runs the build step for one digest; reuse one instance to keep its caches (``serve``).
 
-    def __init__(self, settings: Settings) -> None:
+    Reading and annotating a seed is cached by content (:mod:`digest.cache`), in memory and in
+    ``.cache/digest/`` unless ``persistent`` is false; seeds to process go to ``workers``
+    processes (default: one per core) when there are at least :data:`PARALLEL_MIN` of them.
+    The output never depends on either: a cached or parallel run writes byte for byte what a
+    cold serial one does.
+    """
+
+    def __init__(self, settings: Settings, *, persistent: bool = True, workers: int | None = None) -> None:
         self.settings = settings
-        self._articles: dict[Path, tuple[tuple[int, int], Article | None, list[Problem]]] = {}
-        self._glossary: tuple[tuple[int, int] | None, Glossary, list[Problem], Matcher] | None = None
-        self._annotated: dict[tuple[str, str, tuple[int, int]], AnnotatedArticle] = {}
+        self.cache_dir = cache_folder(settings) if persistent else None
+        self.cache = ArticleCache(self.cache_dir)
+        self.workers = workers if workers is not None else (os.cpu_count() or 1)
+        self._glossary: tuple[tuple[int, int] | None, Glossary, list[Problem], Matcher, str] | None = None
         self._source_keys: dict[str, tuple[int, int]] = {}
         self._written: dict[str, str] = {}
 
@@ -168,7 +226,7 @@ class Generator:
     def load_glossary(self) -> tuple[Glossary, list[Problem], Matcher]:
         file = self.settings.glossary_file
         display = self.settings.display(file)
-        key = _stat_key(file) if file.is_file() else None
+        key = stat_key(file) if file.is_file() else None
         if self._glossary is None or self._glossary[0] != key:
             if key is None:
                 glossary = Glossary((), display)
@@ -186,43 +244,92 @@ class Generator:
                 )
                 for e in clashes
             ]
-            self._glossary = (key, glossary, problems, Matcher(glossary.entities))
-            self._annotated.clear()  # every annotation depends on the glossary
-        _, glossary, problems, matcher = self._glossary
+            self._glossary = (key, glossary, problems, Matcher(glossary.entities), glossary_fingerprint(file))
+        _, glossary, problems, matcher, _fingerprint = self._glossary
         return glossary, problems, matcher
 
-    def ingest(self) -> tuple[list[Article], list[Problem]]:
-        files, problems = discover(self.settings)
-        articles: list[Article] = []
-        live = set(files)
-        progress = Progress("read", len(files))
+    def _entries(self, files: list[Path], glossary: Glossary | None) -> list[Entry]:
+        """The cache entry of every file, reading (and with ``glossary``, annotating) what is missing."""
+        entries: list[Entry | None] = []
+        todo: list[int] = []
+        fingerprint = self._glossary[4] if glossary is not None and self._glossary else None
         for file in files:
-            progress.step()
-            key = _stat_key(file)
-            cached = self._articles.get(file)
-            if cached is None or cached[0] != key:
-                article, found = read_article_safely(file, self.settings.display(file))
-                cached = self._articles[file] = (key, article, found)
-            self._source_keys[self.settings.display(file)] = key
-            problems.extend(cached[2])
-            if cached[1] is not None:
-                articles.append(cached[1])
-        for gone in set(self._articles) - live:
-            del self._articles[gone]
-        return assign_slugs(articles), problems
+            path = self.settings.display(file)
+            try:
+                key = stat_key(file)
+            except OSError:
+                key = (0, -1)
+            self._source_keys[path] = key
+            entry = self.cache.lookup(path, file, key)
+            if entry is None or (fingerprint and entry.article is not None and entry.glossary != fingerprint):
+                todo.append(len(entries))
+            entries.append(entry)
+        self.cache.forget_except({self.settings.display(f) for f in files})
+        if todo:
+            tasks = []
+            for i in todo:
+                file, cached = files[i], entries[i]
+                tasks.append(
+                    (file, self.settings.display(file), *((cached.article, cached.problems) if cached else (None, [])))
+                )
+            results = self._process(tasks, glossary)
+            for i, (file, path, *_), (article, problems, annotated) in zip(todo, tasks, results, strict=True):
+                cached = entries[i]
+                try:
+                    content = cached.content if cached else content_hash(file)
+                except OSError:
+                    content = ""
+                entry = Entry(path, self._source_keys[path], content, article, problems, fingerprint, annotated)
+                self.cache.store(entry)
+                entries[i] = entry
+        self.cache.flush()
+        return [entry for entry in entries if entry is not None]
 
-    def annotate(
-        self, articles: list[Article], matcher: Matcher, entities: dict[str, Entity]
-    ) -> list[AnnotatedArticle]:
-        """Annotate every article and find its quotes, reusing the previous run's result for unchanged ones."""
-        fresh: dict[tuple[str, str, tuple[int, int]], AnnotatedArticle] = {}
-        progress = Progress("annotated", len(articles))
-        for article in articles:
+    def _process(self, tasks: list, glossary: Glossary | None) -> list:
+        """Run :func:`_read_and_annotate` over ``tasks``, in worker processes when it pays."""
+        entities = glossary.entities if glossary is not None else None
+        label = "read and annotated" if glossary is not None else "read"
+        if self.workers > 1 and len(tasks) >= PARALLEL_MIN:
+            workers = min(self.workers, len(tasks) // (PARALLEL_MIN // 2))
+            try:
+                return self._in_workers(tasks, entities, workers, label)
+            except (OSError, RuntimeError, BrokenProcessPool) as error:  # no processes here: go on in this one
+                log.debug(f"Digest: worker processes failed ({type(error).__name__}: {error}); working in one")
+        global _worker_matcher, _worker_entities
+        if glossary is not None and self._glossary is not None:  # this process's own, already compiled
+            _worker_matcher, _worker_entities = self._glossary[3], glossary.by_id()
+        else:
+            _worker_matcher, _worker_entities = None, {}
+        progress = Progress(label, len(tasks))
+        results = []
+        for task in tasks:
             progress.step()
-            key = (article.path, article.slug, self._source_keys[article.path])
-            fresh[key] = self._annotated.get(key) or annotate_with_quotes(article, matcher, entities)
-        self._annotated = fresh
-        return list(fresh.values())
+            results.append(_read_and_annotate(task))
+        return results
+
+    @staticmethod
+    def _in_workers(tasks: list, entities: tuple[Entity, ...] | None, workers: int, label: str) -> list:
+        # fork starts a worker in milliseconds and never re-imports the caller's __main__; it is
+        # unsafe in a process running threads (`digest serve`), which gets spawn instead.
+        methods = multiprocessing.get_all_start_methods()
+        method = "fork" if "fork" in methods and threading.active_count() == 1 else "spawn"
+        log.debug(f"Digest: {len(tasks)} seed(s) to process in {workers} worker processes ({method})")
+        context = multiprocessing.get_context(method)
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(entities,)) as pool:
+            progress = Progress(label, len(tasks))
+            results = []
+            for result in pool.map(_read_and_annotate, tasks, chunksize=8):
+                progress.step()
+                results.append(result)
+            return results
+
+    def ingest(self) -> tuple[list[Article], list[Problem]]:
+        """Read every seed (from the cache where unchanged); articles get their slugs."""
+        files, problems = discover(self.settings)
+        entries = self._entries(files, None)
+        for entry in entries:
+            problems.extend(entry.problems)
+        return assign_slugs([e.article for e in entries if e.article is not None]), problems
 
     # -- the pipeline -------------------------------------------------------------------------
 
@@ -234,12 +341,22 @@ class Generator:
         PDF and every other output start from here.
         """
         started = time.perf_counter()
-        glossary, problems, matcher = self.load_glossary()
-        articles, article_problems = self.ingest()
-        result = Result(problems=[*problems, *article_problems])
+        glossary, problems, _matcher = self.load_glossary()
+        files, discover_problems = discover(self.settings)
+        annotating = not any(p.level == "error" for p in problems)
+        entries = self._entries(files, glossary if annotating else None)
+        result = Result(problems=[*problems, *discover_problems, *(p for e in entries for p in e.problems)])
         if result.errors:
             return None, result  # the caller reports them and stops; nothing is written
-        annotated = self.annotate(articles, matcher, glossary.by_id())
+        read = [e for e in entries if e.article is not None]
+        slugged = assign_slugs([e.article for e in read])
+        annotated = [
+            AnnotatedArticle(
+                article=article, body=e.annotated.body, mentions=e.annotated.mentions, quotes=e.annotated.quotes
+            )
+            for article, e in zip(slugged, read, strict=True)
+            if e.annotated is not None
+        ]
         digest = resolve(glossary, annotated)
         result.articles = len(annotated)
         result.entities = len(glossary.entities)
@@ -247,9 +364,50 @@ class Generator:
         result.seconds = time.perf_counter() - started
         return digest, result
 
+    def fingerprint(self) -> str:
+        """A hash of every input of a run: seeds (path, time, size), glossary, settings, code."""
+        files, problems = discover(self.settings)
+        parts = [code_fingerprint(), repr(self.settings), repr(problems)]
+        for file in [*files, self.settings.glossary_file, self.settings.home_intro_file]:
+            try:
+                parts.append(f"{file}\0{stat_key(file)}")
+            except OSError:
+                parts.append(f"{file}\0missing")
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+    def unchanged(self, fingerprint: str) -> Result | None:
+        """The last run's result if its inputs are the same and its pages are still in place."""
+        record = load_run(self.cache_dir)
+        if record is None or record.fingerprint != fingerprint:
+            return None
+        docs = self.settings.docs_dir
+        for rel, size in record.outputs.items():
+            try:
+                if (docs / rel).stat().st_size != size:
+                    return None
+            except OSError:
+                return None
+        if set(owned_files(docs)) != set(record.outputs) - set(OWNED_FILES):
+            return None  # something was added to or removed from the generated folders
+        articles, entities, mentions = record.counts
+        return Result(
+            problems=list(record.problems),
+            articles=articles,
+            entities=entities,
+            mentions=mentions,
+            pages=len(record.outputs),
+        )
+
     def run(self) -> Result:
         """Generate every page and write those that changed. Raises DigestError on fatal problems."""
         started = time.perf_counter()
+        fingerprint = self.fingerprint()
+        same = self.unchanged(fingerprint)
+        if same is not None:
+            check_ownership(self.settings.docs_dir, self.settings)
+            same.seconds = time.perf_counter() - started
+            return same
+        forget_run(self.cache_dir)  # until this run completes, the pages may be half written
         digest, result = self.collect()
         if digest is None:
             return result
@@ -262,6 +420,11 @@ class Generator:
         site[WORKER_SHIM] = package_asset("vendor/iframe-worker-shim.js")
         result.written, result.removed = self.write(site)
         result.pages = len(site)
+        outputs = {rel: len(text.encode("utf-8")) for rel, text in site.items()}
+        save_run(
+            self.cache_dir,
+            RunRecord(fingerprint, outputs, result.problems, (result.articles, result.entities, result.mentions)),
+        )
         result.seconds = time.perf_counter() - started
         return result
 
@@ -324,18 +487,23 @@ def check_ownership(docs: Path, settings: Settings) -> None:
             )
 
 
+def owned_files(docs: Path) -> Iterator[str]:
+    """The docs-relative paths of the files in the generated folders (markers aside)."""
+    for folder in OWNED_DIRS:
+        for dirpath, _dirs, files in os.walk(docs / folder):
+            for name in files:
+                if name != MARKER:
+                    yield Path(dirpath, name).relative_to(docs).as_posix()
+
+
 def remove_stale(docs: Path, keep: set[str]) -> list[str]:
     """Delete files in the owned folders that this build did not produce; prune empty folders."""
-    removed: list[str] = []
+    removed = sorted(rel for rel in owned_files(docs) if rel not in keep)
+    for rel in removed:
+        (docs / rel).unlink()
     for folder in OWNED_DIRS:
         root = docs / folder
-        for dirpath, _dirs, files in os.walk(root, topdown=False):
-            for name in files:
-                file = Path(dirpath, name)
-                rel = file.relative_to(docs).as_posix()
-                if name != MARKER and rel not in keep:
-                    file.unlink()
-                    removed.append(rel)
+        for dirpath, _dirs, _files in os.walk(root, topdown=False):
             if Path(dirpath) != root and not any(Path(dirpath).iterdir()):
                 Path(dirpath).rmdir()
-    return sorted(removed)
+    return removed

@@ -33,6 +33,7 @@ from hypothesis import strategies as st
 from mkdocs.config import load_config
 from mkdocs.utils.meta import get_data
 
+from digest import markup
 from digest.annotate import annotate
 from digest.crossref import resolve
 from digest.generate import OWNED_DIRS, OWNED_FILES, assign_slugs
@@ -333,6 +334,10 @@ def test_hostile_slugs_never_leave_the_generated_folders(hostile) -> None:
     docs = "project/docs/"
     new = {path for path in after - before if not path.startswith("project/site/")}
     owned = tuple(f"{docs}{folder}/" for folder in OWNED_DIRS) + tuple(f"{docs}{name}" for name in OWNED_FILES)
+    # The build cache names its files by a hash of the seed's path, never by anything in it.
+    owned += ("project/.cache/digest/",)
+    cached = [p for p in new if p.startswith("project/.cache/digest/articles/")]
+    assert cached and all(re.fullmatch(r"project/\.cache/digest/articles/[0-9a-f]{40}\.pickle", p) for p in cached)
     assert new and all(path.startswith(owned) for path in new), sorted(p for p in new if not p.startswith(owned))
     for folder in ("articles", "entities"):
         for path in (root / "docs" / folder).iterdir():
@@ -561,3 +566,17 @@ def test_random_glossary_text_is_inert(empty_dir: str, name: str, alias: str, de
     glossary = yaml.safe_dump({"entities": [entry, {**entry, "name": "Kursk", "aliases": [], "link": link}]})
     article = f"Headline {name}\nText naming {name}, {alias} and Kursk: {definition}.\n"
     assert_inert({"seeds/a.txt": article, "seeds/b.md": f"# T\n\n{alias} and {name}"}, empty_dir, glossary)
+
+
+@pytest.mark.parametrize(
+    ("escape", "table"),
+    [
+        (markup.escape_text, markup._TEXT_ESCAPES),
+        (markup.escape_pre, markup._PRE_ESCAPES),
+        (markup.escape_attr, markup._ATTR_ESCAPES),
+    ],
+)
+def test_escapers_fast_path_never_skips_a_character_they_escape(escape, table) -> None:
+    """The escapers return text untouched when a regex finds nothing to escape: it must find everything."""
+    for code, replacement in table.items():
+        assert escape(f"a{chr(code)}b") == f"a{replacement or ''}b", repr(chr(code))

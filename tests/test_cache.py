@@ -1,0 +1,214 @@
+"""The fast paths: the build cache and worker processes never change a byte of the output.
+
+Each test builds the same digest twice, one way and the cold serial way (no cache, one
+process), and compares every generated file. Reads and annotations are counted by wrapping
+the functions the generator calls, so a test also sees that the cache was used.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+import digest.cache
+import digest.generate as generate
+from digest.commands import load
+from digest.generate import PARALLEL_MIN, Generator
+from tests.conftest import MKDOCS_YML
+
+pytestmark = pytest.mark.slow
+
+PEOPLE = ["Volodymyr Zelensky", "Zelenskyy", "TASS", "Kursk", "ATACMS", "Army Tactical Missile System", "Ukraine"]
+
+
+def seeds(count: int) -> dict[str, str]:
+    """``count`` small dated articles naming the test glossary's entities in varying company."""
+    files = {}
+    for i in range(count):
+        a, b, c = PEOPLE[i % 7], PEOPLE[(i * 3 + 1) % 7], PEOPLE[(i * 5 + 2) % 7]
+        files[f"seeds/{i:03d}.md"] = (
+            f"---\ntitle: Report {i} on {a}\ndate: 2024-{1 + i % 12:02d}-{1 + i % 28:02d}\nsource: Wire {i % 3}\n---\n\n"
+            f'{a} met {b} in {c}, officials said. "We will answer," {a} said.\n\n'
+            f"Later {b} and {c} were named again, with {a}.\n"
+        )
+    return files
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    docs = root / "docs"
+    return {p.relative_to(docs).as_posix(): p.read_bytes() for p in sorted(docs.rglob("*")) if p.is_file()}
+
+
+def run(root: Path, **options) -> generate.Result:
+    _config, settings = load(str(root / "mkdocs.yml"))
+    result = Generator(settings, **options).run()
+    assert not result.errors, result.problems
+    return result
+
+
+@pytest.fixture
+def counted(monkeypatch) -> dict[str, int]:
+    """How many seeds the generator reads and annotates in this process."""
+    calls = {"read": 0, "annotated": 0}
+    read, annotate = generate.read_article_safely, generate.annotate_with_quotes
+
+    def counting_read(*args):
+        calls["read"] += 1
+        return read(*args)
+
+    def counting_annotate(*args):
+        calls["annotated"] += 1
+        return annotate(*args)
+
+    monkeypatch.setattr(generate, "read_article_safely", counting_read)
+    monkeypatch.setattr(generate, "annotate_with_quotes", counting_annotate)
+    return calls
+
+
+@pytest.fixture
+def two_copies(make_digest, tmp_path: Path):
+    """The same small digest in two folders: ``(project, reference)``."""
+    files = seeds(12)
+    project = make_digest(files)
+    reference = tmp_path / "reference"
+    for rel, text in {**files, "mkdocs.yml": MKDOCS_YML}.items():
+        (reference / rel).parent.mkdir(parents=True, exist_ok=True)
+        (reference / rel).write_text(text, encoding="utf-8")
+    (reference / "seeds" / "glossary.yml").write_text((project / "seeds" / "glossary.yml").read_text())
+    (reference / "docs").mkdir()
+    return project, reference
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_parallel_build_writes_what_a_serial_one_does(make_digest, tmp_path: Path, caplog, method: str) -> None:
+    files = seeds(PARALLEL_MIN + 12)
+    parallel = make_digest(files)
+    # A process running another thread (as `digest serve` does) starts its workers with spawn.
+    release = threading.Event()
+    other = threading.Thread(target=release.wait) if method == "spawn" else None
+    if other:
+        other.start()
+    try:
+        with caplog.at_level(logging.DEBUG, logger="mkdocs.digest"):
+            run(parallel, workers=2)
+    finally:
+        release.set()
+    assert f"{PARALLEL_MIN + 12} seed(s) to process in 2 worker processes ({method})" in caplog.text
+    serial_root = tmp_path / "serial"
+    parallel.rename(serial_root)
+    first = snapshot(serial_root)
+    for folder in ("docs", ".cache"):
+        shutil.rmtree(serial_root / folder)
+    (serial_root / "docs").mkdir()
+    run(serial_root, workers=1, persistent=False)
+    assert snapshot(serial_root) == first
+    assert any(path.startswith("entities/") for path in first)
+
+
+def test_unchanged_second_build_skips_the_step_and_keeps_every_byte(two_copies, counted, monkeypatch) -> None:
+    project, _reference = two_copies
+    first_result = run(project)
+    first = snapshot(project)
+    assert counted == {"read": 12, "annotated": 12}
+
+    def no_collect(self):
+        raise AssertionError("an unchanged digest was read again")
+
+    monkeypatch.setattr(Generator, "collect", no_collect)
+    again = run(project)  # a new Generator: as a new `digest build` process would
+    assert again.written == [] and again.removed == []
+    assert (again.articles, again.entities, again.mentions, again.pages) == (
+        first_result.articles,
+        first_result.entities,
+        first_result.mentions,
+        first_result.pages,
+    )
+    assert snapshot(project) == first
+
+
+def test_one_changed_seed_is_the_only_one_read_again(two_copies, counted) -> None:
+    project, reference = two_copies
+    run(project)
+    changed = "---\ntitle: Report 3 rewritten\ndate: 2024-05-05\n---\n\nATACMS and Kursk, with Zelenskyy.\n"
+    for root in (project, reference):
+        (root / "seeds" / "003.md").write_text(changed, encoding="utf-8")
+    counted.update(read=0, annotated=0)
+    run(project)
+    assert counted == {"read": 1, "annotated": 1}
+    run(reference, workers=1, persistent=False)
+    assert snapshot(project) == snapshot(reference)
+
+
+def test_a_touched_but_unchanged_seed_is_not_read_again(two_copies, counted) -> None:
+    project, _reference = two_copies
+    run(project)
+    first = snapshot(project)
+    seed = project / "seeds" / "005.md"
+    os.utime(seed, ns=(seed.stat().st_atime_ns, seed.stat().st_mtime_ns + 5_000_000_000))
+    counted.update(read=0, annotated=0)
+    run(project)
+    assert counted == {"read": 0, "annotated": 0}
+    assert snapshot(project) == first
+
+
+def test_a_new_glossary_annotates_again_without_reading_again(two_copies, counted) -> None:
+    project, reference = two_copies
+    run(project)
+    for root in (project, reference):
+        glossary = root / "seeds" / "glossary.yml"
+        glossary.write_text(
+            glossary.read_text().replace("A Russian region bordering Ukraine.", "A region of Russia."),
+            encoding="utf-8",
+        )
+    counted.update(read=0, annotated=0)
+    run(project)
+    assert counted == {"read": 0, "annotated": 12}
+    run(reference, workers=1, persistent=False)
+    assert snapshot(project) == snapshot(reference)
+
+
+def test_a_new_version_of_digest_ignores_the_old_cache(two_copies, counted, monkeypatch) -> None:
+    project, _reference = two_copies
+    run(project)
+    monkeypatch.setattr(digest.cache, "code_fingerprint", lambda: "another version")
+    counted.update(read=0, annotated=0)
+    run(project)
+    assert counted == {"read": 12, "annotated": 12}
+
+
+def test_a_damaged_cache_is_ignored(two_copies, counted) -> None:
+    project, _reference = two_copies
+    run(project)
+    first = snapshot(project)
+    for file in (project / ".cache" / "digest").rglob("*.pickle"):
+        file.write_bytes(b"not a pickle")
+    counted.update(read=0, annotated=0)
+    run(project)
+    assert counted == {"read": 12, "annotated": 12}
+    assert snapshot(project) == first
+
+
+def test_a_deleted_page_is_written_again(two_copies) -> None:
+    project, _reference = two_copies
+    run(project)
+    first = snapshot(project)
+    page = project / "docs" / "entities" / "kursk.md"
+    page.unlink()
+    again = run(project)
+    assert again.written == ["entities/kursk.md"]
+    assert snapshot(project) == first
+
+
+def test_a_removed_seed_leaves_no_cache_entry(two_copies) -> None:
+    project, _reference = two_copies
+    run(project)
+    entries = project / ".cache" / "digest" / "articles"
+    assert len(list(entries.iterdir())) == 12
+    (project / "seeds" / "007.md").unlink()
+    run(project)
+    assert len(list(entries.iterdir())) == 11
