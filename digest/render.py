@@ -137,7 +137,8 @@ def definitions_html(entities: Iterable[Entity]) -> str:
     """The hidden descriptions of an article's mentions: one per entity, named by :func:`definition_id`.
 
     ``hidden`` keeps them out of sight and out of the accessibility tree, while ``aria-describedby``
-    still reads them; ``data-search-exclude`` keeps them out of the search index.
+    still reads them; ``data-search-exclude`` keeps them out of the search index (MkDocs' search
+    plugin and Zensical both honour it; Zensical also drops the attribute from the page).
     """
     spans = "".join(
         f'<span id="{escape_attr(definition_id(e.id))}" class="digest-definition">{escape_text(tooltip(e))}</span>'
