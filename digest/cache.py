@@ -45,12 +45,14 @@ StatKey = tuple[int, int]  # (modification time in ns, size)
 
 @functools.cache
 def code_fingerprint() -> str:
-    """A hash of Digest's own source, Python's version and the libraries that shape its input."""
+    """A hash of Digest's own files, Python's version and the libraries that shape its input."""
     digest = hashlib.sha256(f"{CACHE_FORMAT}\0{sys.version}".encode())
     package = Path(__file__).parent
-    for source in sorted(package.rglob("*.py")):
-        digest.update(source.relative_to(package).as_posix().encode() + b"\0")
-        digest.update(source.read_bytes())
+    # Every file of the package: its code, and the assets (CSS, scripts) copied into docs/.
+    for source in sorted(package.rglob("*")):
+        if source.is_file() and "__pycache__" not in source.parts:
+            digest.update(source.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(source.read_bytes())
     for name in _SHAPING_LIBRARIES:
         try:
             version = importlib.metadata.version(name)
