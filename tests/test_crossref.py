@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from digest.annotate import annotate
 from digest.crossref import entity_weights, resolve
@@ -130,3 +132,54 @@ def test_timeline_groups_by_month_with_undated_last() -> None:
     headings = [line for line in page.splitlines() if line.startswith("## ")]
     assert headings == ["## November 2024", "## October 2024", "## Undated"]
     assert page.index("Nov B") < page.index("Nov A") < page.index(">Oct<") < page.index("Someday")
+
+
+# --- the fast related-articles ranking against its definition ---------------------------------
+
+
+def reference_related(articles, weights, limit=5):
+    """The definition, spelled out: every pair's shared entities, summed in (-weight, id) order."""
+    from digest.crossref import CANDIDATE_DF_LIMIT
+
+    sets = {a.article.slug: set(a.entity_ids) for a in articles}
+    df = {e: sum(e in s for s in sets.values()) for s in sets.values() for e in s}
+    order = {a.article.slug: i for i, a in enumerate(articles)}
+    result = {}
+    for article in articles:
+        slug, mine = article.article.slug, sets[article.article.slug]
+        ranked = []
+        for other in articles:
+            other_slug = other.article.slug
+            shared = sorted(mine & sets[other_slug], key=lambda e: (-weights[e], e))
+            if other_slug == slug or not any(df[e] <= CANDIDATE_DF_LIMIT for e in shared):
+                continue
+            ranked.append((-sum(weights[e] for e in shared), order[other_slug], other_slug, tuple(shared)))
+        result[slug] = [(other_slug, shared, -score) for score, _, other_slug, shared in sorted(ranked)[:limit]]
+    return result
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.sets(st.sampled_from([f"e{i}" for i in range(12)]), max_size=6), min_size=1, max_size=40),
+    st.integers(min_value=1, max_value=12),
+)
+def test_related_articles_match_their_definition(entity_sets: list[set[str]], df_limit: int) -> None:
+    from digest import crossref
+    from digest.model import AnnotatedArticle, Article, Mention
+
+    articles = [
+        AnnotatedArticle(
+            article=Article(path=f"{i}.md", title=f"A{i}", body=[], slug=f"a{i}"),
+            body=[],
+            mentions=[Mention(e, e) for e in sorted(ids)],
+        )
+        for i, ids in enumerate(entity_sets)
+    ]
+    weights = entity_weights(articles)
+    limit, crossref.CANDIDATE_DF_LIMIT = crossref.CANDIDATE_DF_LIMIT, df_limit
+    try:
+        got = crossref.related_articles(articles, weights)
+        want = reference_related(articles, weights)
+    finally:
+        crossref.CANDIDATE_DF_LIMIT = limit
+    assert {slug: [(r.article.article.slug, r.shared, r.score) for r in rel] for slug, rel in got.items()} == want
