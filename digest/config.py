@@ -10,6 +10,7 @@ The digest's settings live in ``mkdocs.yml`` because both site engines read that
         home_intro: _home.md          # hand-written top of the home page, in docs_dir
         most_mentioned: 12            # entities listed on the home page
         feed_limit: 0                 # articles in each feed, newest first (0: all)
+        page_size: 50                 # articles per page of the article and source lists
         engine: mkdocs                # what `digest build` builds with: mkdocs or zensical
 """
 
@@ -44,6 +45,8 @@ class DigestOptions(base.Config):
     """How many entities the home page lists under "Most mentioned"."""
     feed_limit = c.Type(int, default=0)
     """How many articles, newest first, the Atom and JSON feeds list; 0 lists them all."""
+    page_size = c.Type(int, default=50)
+    """How many articles each page of the article list (and of each source's list) shows."""
     engine = c.Choice(ENGINES, default=DEFAULT_ENGINE)
     """The engine ``digest build`` uses unless ``--engine`` says otherwise."""
 
@@ -94,6 +97,8 @@ def settings_from_config(config: MkDocsConfig) -> Settings:
     for name in ("most_mentioned", "feed_limit"):
         if options[name] < 0:
             raise DigestError(f"{config_file.name}: extra.digest.{name}: must be 0 or more")
+    if options.page_size < 1:
+        raise DigestError(f"{config_file.name}: extra.digest.page_size: must be 1 or more (articles per page)")
     docs_dir = Path(config.docs_dir)
     seeds_dir = (root / options.seeds).resolve()
     if not seeds_dir.is_dir():
@@ -111,6 +116,7 @@ def settings_from_config(config: MkDocsConfig) -> Settings:
         site_author=config.site_author or None,
         language=str(config.theme.get("language") or "en"),
         feed_limit=options.feed_limit,
+        page_size=options.page_size,
     )
     return Settings(
         root=root,

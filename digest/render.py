@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import yaml
@@ -45,6 +45,7 @@ from digest.markup import (
     to_html,
 )
 from digest.model import ENTITY_TYPES, TYPE_LABELS, AnnotatedArticle, Digest, Element, Entity, Mention
+from digest.slugs import slugify, unique_slugs
 from digest.urls import Urls
 
 TYPE_NAMES = {kind: kind.capitalize() for kind in ENTITY_TYPES}
@@ -66,6 +67,8 @@ class SiteOptions:
     language: str = "en"
     feed_limit: int = 0
     """Articles in each feed, newest first; 0 lists every article."""
+    page_size: int = 50
+    """Articles per page of the article list and of each source's list."""
 
 
 def tooltip(entity: Entity) -> str:
@@ -357,8 +360,58 @@ def article_item(article: AnnotatedArticle, urls: Urls, page: str, extra: str = 
 
 
 def article_list(articles: Iterable[AnnotatedArticle], urls: Urls, page: str) -> str:
+    """A list of articles. Kept out of search: the article pages themselves are indexed, and a
+    listing would add a copy of every title and summary to the index."""
     items = "".join(article_item(a, urls, page) for a in articles)
-    return html_block(f'<ul class="digest-articles">{items}</ul>')
+    return html_block(f'<ul class="digest-articles" data-search-exclude>{items}</ul>')
+
+
+def pager_html(urls: Urls, page: str, paths: list[str], current: int) -> str:
+    """Links between the pages of one listing: newer, a few page numbers around this one, older."""
+    last = len(paths) - 1
+    if last < 1:
+        return ""
+    shown = sorted({0, last, *range(max(0, current - 2), min(last, current + 2) + 1)})
+    parts = [link(urls, page, paths[current - 1], "← Newer", rel="prev")] if current > 0 else []
+    previous = -1
+    for number in shown:
+        if number - previous > 1:
+            parts.append("…")
+        parts.append(
+            f"<strong>{number + 1}</strong>" if number == current else link(urls, page, paths[number], str(number + 1))
+        )
+        previous = number
+    if current < last:
+        parts.append(link(urls, page, paths[current + 1], "Older →", rel="next"))
+    return f'<p class="digest-pager" data-search-exclude>Page {current + 1} of {last + 1}: {" ".join(parts)}</p>'
+
+
+def paginated(
+    first: str, title: str, articles: list[AnnotatedArticle], options: SiteOptions, intro: Callable[[str], str]
+) -> dict[str, str]:
+    """A listing of ``articles`` in pages of ``options.page_size``: ``{path: Markdown}``.
+
+    The first page is ``first``; the others follow :func:`digest.urls.listing_page`. ``intro``
+    gives the HTML shown above the list on a page (it may link relative to that page).
+    """
+    size = max(1, options.page_size)
+    chunks = [articles[i : i + size] for i in range(0, len(articles), size)] or [[]]
+    paths = [pages.listing_page(first, n) for n in range(1, len(chunks) + 1)]
+    out: dict[str, str] = {}
+    for index, (path, chunk) in enumerate(zip(paths, chunks, strict=True)):
+        heading = title if index == 0 else f"{title}, page {index + 1}"
+        body = [
+            front_matter(title=escape_text(inert_text(heading))),
+            f"\n# {md_text(heading)}\n",
+            html_block(intro(path)),
+        ]
+        pager = pager_html(options.urls, path, paths, index)
+        if chunk:
+            body.append(article_list(chunk, options.urls, path))
+        if pager:
+            body.append(html_block(pager))
+        out[path] = "".join(body)
+    return out
 
 
 def legend_html() -> str:
@@ -412,14 +465,79 @@ def render_home(digest: Digest, options: SiteOptions) -> str:
     return "".join(out)
 
 
-def render_articles_index(digest: Digest, options: SiteOptions) -> str:
-    page = pages.ARTICLES_INDEX
-    out = [front_matter(title="Articles"), "\n# Articles\n"]
+def render_articles_index(digest: Digest, options: SiteOptions) -> dict[str, str]:
+    """The list of every article, newest first, in pages; links to the other ways in."""
     count = len(digest.articles)
-    out.append(html_block(f'<p class="digest-count">{count} article{"" if count == 1 else "s"}, newest first.</p>'))
-    out.append(article_list(digest.articles, options.urls, page))
-    out.append(html_block(feeds_html(options.urls, page)))
-    return "".join(out)
+
+    def intro(page: str) -> str:
+        others = " · ".join(
+            link(options.urls, page, target, label)
+            for target, label in (
+                (pages.TIMELINE, "by date"),
+                (pages.SOURCES_INDEX, "by source"),
+                (pages.ENTITIES_INDEX, "by entity"),
+            )
+        )
+        return (
+            f'<p class="digest-count">{count} article{"" if count == 1 else "s"}, newest first. Also {others}.</p>'
+            + (feeds_html(options.urls, page) if page == pages.ARTICLES_INDEX else "")
+        )
+
+    return paginated(pages.ARTICLES_INDEX, "Articles", digest.articles, options, intro)
+
+
+def source_slugs(sources: list[str]) -> dict[str, str]:
+    """A unique page slug for each source name, in the given order."""
+    wanted = [slugify(name) for name in sources]
+    return dict(zip(sources, unique_slugs(["index", *wanted])[1:], strict=True))
+
+
+def render_sources(digest: Digest, options: SiteOptions) -> dict[str, str]:
+    """The sources index (each source, how many articles, the latest) and one listing per source."""
+    by_source: dict[str, list[AnnotatedArticle]] = defaultdict(list)
+    for article in digest.articles:  # listing order: newest first
+        if article.article.source:
+            by_source[article.article.source].append(article)
+    names = sorted(by_source, key=lambda name: (-len(by_source[name]), name.casefold(), name))
+    slugs = source_slugs(names)
+    urls, page = options.urls, pages.SOURCES_INDEX
+    unsourced = len(digest.articles) - sum(len(v) for v in by_source.values())
+    out = [front_matter(title="Sources"), "\n# Sources\n"]
+    if not names:
+        out.append(html_block('<p class="digest-empty">No article names its source yet.</p>'))
+    else:
+        items = []
+        for name in names:
+            articles = by_source[name]
+            latest = next((a.article.date for a in articles if a.article.date), None)
+            when = f', latest <time datetime="{latest.isoformat()}">{format_date(latest)}</time>' if latest else ""
+            number = f"{len(articles)} article{'' if len(articles) == 1 else 's'}"
+            items.append(
+                f'<li>{link(urls, page, pages.source_page(slugs[name]), name)} <span class="digest-count">{number}{when}</span></li>'
+            )
+        out.append(html_block(f'<ul class="digest-sources" data-search-exclude>{"".join(items)}</ul>'))
+    if unsourced:
+        out.append(
+            html_block(
+                f'<p class="digest-count">{unsourced} article{"" if unsourced == 1 else "s"} without a source.</p>'
+            )
+        )
+    site = {page: "".join(out)}
+    for name in names:
+        count = len(by_source[name])
+        site.update(
+            paginated(
+                pages.source_page(slugs[name]),
+                name,
+                by_source[name],
+                options,
+                lambda at, count=count: (
+                    f'<p class="digest-count">{count} article{"" if count == 1 else "s"} from this source, newest first. '
+                    f"{link(urls, at, pages.SOURCES_INDEX, 'All sources')}</p>"
+                ),
+            )
+        )
+    return site
 
 
 def render_entities_index(digest: Digest, options: SiteOptions) -> str:
@@ -489,7 +607,8 @@ def render_site(digest: Digest, options: SiteOptions) -> dict[str, str]:
     """Every generated page, as ``{docs-relative path: Markdown}``."""
     site = {
         pages.HOME: render_home(digest, options),
-        pages.ARTICLES_INDEX: render_articles_index(digest, options),
+        **render_articles_index(digest, options),
+        **render_sources(digest, options),
         pages.ENTITIES_INDEX: render_entities_index(digest, options),
         pages.GLOSSARY: render_glossary(digest, options),
         pages.TIMELINE: render_timeline(digest, options),

@@ -14,6 +14,7 @@ ARTICLES_INDEX = "articles/index.md"
 ENTITIES_INDEX = "entities/index.md"
 GLOSSARY = "glossary/index.md"
 TIMELINE = "timeline/index.md"
+SOURCES_INDEX = "sources/index.md"
 #: The feeds: files, not pages (see :mod:`digest.feeds`).
 FEEDS_DIR = "feeds"
 ATOM_FEED = f"{FEEDS_DIR}/atom.xml"
@@ -26,6 +27,22 @@ def article_page(slug: str) -> str:
 
 def entity_page(entity_id: str) -> str:
     return f"entities/{entity_id}.md"
+
+
+def source_page(slug: str) -> str:
+    return f"sources/{slug}.md"
+
+
+def listing_page(first: str, number: int) -> str:
+    """Page ``number`` (from 1) of a paginated listing whose first page is ``first``.
+
+    ``articles/index.md`` -> ``articles/page/2.md``; ``sources/x.md`` -> ``sources/x/page/2.md``.
+    The ``page/`` folder never collides with an article or source page (those are files).
+    """
+    if number == 1:
+        return first
+    folder = first[: -len("/index.md")] if first.endswith("/index.md") else first[: -len(".md")]
+    return f"{folder}/page/{number}.md"
 
 
 def relpath(target: str, base: str) -> str:

@@ -25,6 +25,7 @@ theme:
 nav:
   - Home: index.md
   - Articles: articles/index.md
+  - Sources: sources/index.md
   - Timeline: timeline/index.md
   - Entities: entities/index.md
   - Glossary: glossary/index.md

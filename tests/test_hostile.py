@@ -339,7 +339,7 @@ def test_hostile_slugs_never_leave_the_generated_folders(hostile) -> None:
     cached = [p for p in new if p.startswith("project/.cache/digest/articles/")]
     assert cached and all(re.fullmatch(r"project/\.cache/digest/articles/[0-9a-f]{40}\.pickle", p) for p in cached)
     assert new and all(path.startswith(owned) for path in new), sorted(p for p in new if not p.startswith(owned))
-    for folder in ("articles", "entities"):
+    for folder in ("articles", "entities", "sources"):
         for path in (root / "docs" / folder).iterdir():
             assert path.is_file() and re.fullmatch(r"[\w-]{1,80}\.md|\.digest-generated", path.name), path
     articles = {p.stem for p in (root / "docs" / "articles").glob("*.md")}
@@ -348,7 +348,7 @@ def test_hostile_slugs_never_leave_the_generated_folders(hostile) -> None:
     assert (root / "docs" / "entities" / "etc-passwd.md").is_file()  # the entity named ../../etc/passwd
     assert not (root.parent / "etc").exists() and not Path(root.anchor, "abs.md").exists()
     pages = {p.relative_to(site.root).parts[0] for p in site.root.rglob("index.html")}
-    assert pages <= {"index.html", "articles", "entities", "glossary", "timeline", "search"}
+    assert pages <= {"index.html", "articles", "entities", "glossary", "timeline", "sources", "search"}
 
 
 @pytest.mark.parametrize(
