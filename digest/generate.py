@@ -49,7 +49,7 @@ from digest.ingest import read_article
 from digest.matcher import Matcher
 from digest.model import AnnotatedArticle, Article, Digest, Entity, Glossary, HasProblems, Location, Problem
 from digest.quotes import find_quotes, mark_quotes
-from digest.render import render_site
+from digest.render import RenderMemo, render_site
 from digest.slugs import slugify, unique_slugs
 
 log = logging.getLogger("mkdocs.digest")
@@ -220,6 +220,8 @@ class Generator:
         self._glossary: tuple[tuple[int, int] | None, Glossary, list[Problem], Matcher, str] | None = None
         self._source_keys: dict[str, tuple[int, int]] = {}
         self._written: dict[str, str] = {}
+        self._slugged: dict[str, tuple[AnnotatedArticle, AnnotatedArticle]] = {}
+        self.memo = RenderMemo()
 
     # -- stages --------------------------------------------------------------------------------
 
@@ -351,18 +353,32 @@ class Generator:
         read = [e for e in entries if e.article is not None]
         slugged = assign_slugs([e.article for e in read])
         annotated = [
-            AnnotatedArticle(
-                article=article, body=e.annotated.body, mentions=e.annotated.mentions, quotes=e.annotated.quotes
-            )
+            self._with_slug(e.annotated, article)
             for article, e in zip(slugged, read, strict=True)
             if e.annotated is not None
         ]
+        for gone in set(self._slugged) - {a.article.path for a in annotated}:
+            del self._slugged[gone]
         digest = resolve(glossary, annotated)
         result.articles = len(annotated)
         result.entities = len(glossary.entities)
         result.mentions = sum(len(a.mentions) for a in annotated)
         result.seconds = time.perf_counter() - started
         return digest, result
+
+    def _with_slug(self, annotated: AnnotatedArticle, article: Article) -> AnnotatedArticle:
+        """``annotated`` for ``article`` (which carries the slug); the same object as last run's
+        when neither changed, so the render memo recognises an unchanged article by identity."""
+        known = self._slugged.get(article.path)
+        # The same cache entry (so the same file content and glossary) and the same slug: the
+        # article is unchanged. (Comparing articles by value would walk every body tree.)
+        if known is not None and known[0] is annotated and known[1].article.slug == article.slug:
+            return known[1]
+        result = AnnotatedArticle(
+            article=article, body=annotated.body, mentions=annotated.mentions, quotes=annotated.quotes
+        )
+        self._slugged[article.path] = (annotated, result)
+        return result
 
     def fingerprint(self) -> str:
         """A hash of every input of a run: seeds (path, time, size), glossary, settings, code."""
@@ -413,7 +429,7 @@ class Generator:
             return result
         intro_file = self.settings.home_intro_file
         intro = intro_file.read_text(encoding="utf-8-sig") if intro_file.is_file() else ""
-        site = render_site(digest, dataclasses.replace(self.settings.site, home_intro=intro))
+        site = render_site(digest, dataclasses.replace(self.settings.site, home_intro=intro), self.memo)
         site.update(render_feeds(digest, self.settings.site, self.newest_source(digest.articles)))
         site[STYLESHEET] = stylesheet()
         site[SCRIPT] = script()

@@ -603,8 +603,44 @@ def render_glossary(digest: Digest, options: SiteOptions) -> str:
     return "".join(out)
 
 
-def render_site(digest: Digest, options: SiteOptions) -> dict[str, str]:
-    """Every generated page, as ``{docs-relative path: Markdown}``."""
+class RenderMemo:
+    """Article and entity pages from an earlier run, reused while their inputs are the same objects.
+
+    A page's key holds everything its renderer reads: for an article page the annotated
+    article, its related articles and what they share, the glossary and the options; for an
+    entity page the entity, the glossary, the articles that mention it, its co-mentions, the
+    articles quoting it and the options. Keys compare by identity first (tuples do), so the
+    check is cheap when the generator hands back the same objects for unchanged seeds, as
+    ``digest serve`` does; an object that differs is compared by value. Index pages, which
+    depend on every article, are always rendered.
+    """
+
+    def __init__(self) -> None:
+        self.pages: dict[str, tuple[tuple, str]] = {}
+        self.reused = 0
+
+    def page(self, path: str, key: tuple, render: Callable[[], str]) -> str:
+        known = self.pages.get(path)
+        if known is not None and known[0] == key:
+            self.reused += 1
+            return known[1]
+        text = render()
+        self.pages[path] = (key, text)
+        return text
+
+    def keep_only(self, paths: set[str]) -> None:
+        for gone in set(self.pages) - paths:
+            del self.pages[gone]
+
+
+def render_site(digest: Digest, options: SiteOptions, memo: RenderMemo | None = None) -> dict[str, str]:
+    """Every generated page, as ``{docs-relative path: Markdown}``.
+
+    With ``memo``, article and entity pages whose inputs have not changed since the memo's
+    last run are taken from it instead of being rendered again (see :class:`RenderMemo`).
+    """
+    memo = memo or RenderMemo()
+    memo.reused = 0
     site = {
         pages.HOME: render_home(digest, options),
         **render_articles_index(digest, options),
@@ -614,7 +650,20 @@ def render_site(digest: Digest, options: SiteOptions) -> dict[str, str]:
         pages.TIMELINE: render_timeline(digest, options),
     }
     for article in digest.articles:
-        site[pages.article_page(article.article.slug)] = render_article(article, digest, options)
+        path = pages.article_page(article.article.slug)
+        related = tuple((r.article, r.shared) for r in digest.related.get(article.article.slug) or ())
+        key = (article, related, digest.glossary, options)
+        site[path] = memo.page(path, key, lambda article=article: render_article(article, digest, options))
     for entity in digest.glossary.entities:
-        site[pages.entity_page(entity.id)] = render_entity(entity, digest, options)
+        path = pages.entity_page(entity.id)
+        key = (
+            entity,
+            digest.glossary,
+            tuple(b.article for b in digest.backlinks[entity.id]),
+            tuple(digest.co_mentions.get(entity.id) or ()),
+            tuple(article for article, _quote in digest.quotes.get(entity.id) or ()),
+            options,
+        )
+        site[path] = memo.page(path, key, lambda entity=entity: render_entity(entity, digest, options))
+    memo.keep_only(set(site))
     return site

@@ -212,3 +212,34 @@ def test_a_removed_seed_leaves_no_cache_entry(two_copies) -> None:
     (project / "seeds" / "007.md").unlink()
     run(project)
     assert len(list(entries.iterdir())) == 11
+
+
+def test_a_long_lived_generator_writes_what_a_cold_one_does(two_copies) -> None:
+    """`digest serve` keeps one generator and reuses unchanged pages; after each edit its output
+    must equal a cold build's, and it must have rendered only the pages the edit touches."""
+    project, reference = two_copies
+    _config, settings = load(str(project / "mkdocs.yml"))
+    server = Generator(settings, persistent=False)
+    server.run()
+    rewritten = "---\ntitle: Report 3, rewritten\ndate: 2024-05-05\nsource: Wire 9\n---\n\nKursk, with Zelenskyy.\n"
+    edits = [
+        ("seeds/004.md", lambda text: text.replace("officials said", "officials denied it")),  # text only
+        ("seeds/003.md", lambda _text: rewritten),  # new title, date, source and entities
+        ("seeds/008.md", None),  # removed
+        ("seeds/new.md", lambda _text: "---\ntitle: A new one\ndate: 2025-01-01\n---\n\nATACMS hit Kursk.\n"),
+        ("seeds/glossary.yml", lambda text: text.replace("A Russian region bordering Ukraine.", "A region.")),
+    ]
+    for rel, edit in edits:
+        for root in (project, reference):
+            file = root / rel
+            if edit is None:
+                file.unlink()
+            else:
+                file.write_text(edit(file.read_text() if file.exists() else ""), encoding="utf-8")
+        result = server.run()
+        shutil.rmtree(reference / "docs")
+        (reference / "docs").mkdir()
+        run(reference, workers=1, persistent=False)
+        assert snapshot(project) == snapshot(reference), f"after editing {rel}"
+        if rel == "seeds/004.md":
+            assert server.memo.reused > 0 and len(result.written) < len(snapshot(project)) // 2
