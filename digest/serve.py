@@ -3,25 +3,43 @@
 Built on MkDocs' own live-reload server. The server watches ``docs/``, ``mkdocs.yml``, the seeds
 folder and the glossary. Our generated pages live under ``docs/`` too, so events on them are
 ignored: otherwise every regeneration would trigger a second, useless rebuild.
+
+After the first build, a change rebuilds only what it touched: the generator rewrites only the
+Markdown pages whose content changed (and re-renders only those whose inputs changed), and
+MkDocs then builds *dirty*, turning into HTML only the pages newer than their HTML. Two things
+a dirty MkDocs build gets wrong are put right here: its search index holds only the pages it
+rebuilt (:class:`SearchMerge` keeps the others'), and it never deletes the HTML of a page whose
+source is gone (:func:`remove_pages`). A change to ``mkdocs.yml`` gets a full build.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import watchdog.events
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.livereload import LiveReloadServer, _serve_url
+from mkdocs.plugins import BasePlugin, event_priority
 
 from digest.commands import generate, load
 from digest.errors import Abort, DigestError
 from digest.generate import OWNED_DIRS, OWNED_FILES, Generator
+from digest.urls import Urls
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
+    from mkdocs.utils.templates import TemplateContext
 
 log = logging.getLogger("mkdocs.digest")
 
@@ -60,6 +78,73 @@ class DigestServer(LiveReloadServer):
         self._watch_refs[path] = self.observer.schedule(handler, path, recursive=recursive)
 
 
+class SearchMerge(BasePlugin):
+    """Keeps ``search/search_index.json`` whole across dirty rebuilds (one instance per server).
+
+    The search plugin indexes the pages a build renders; a dirty build renders a few. After
+    each build this plugin records every rendered page's entries (by page URL) and, after a
+    dirty one, writes the index back with the entries of the pages not rebuilt, dropping those
+    of pages that no longer exist.
+    """
+
+    def __init__(self) -> None:
+        self.entries: dict[str, list[dict]] = {}
+        self.pages: list[str] = []
+        self.built: set[str] = set()
+        self.dirty = False
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self.built = set()
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        # The URLs pages will have (Page.url): the site's root is "" there, "./" as a File's.
+        self.pages = ["" if file.url in (".", "./") else file.url for file in files.documentation_pages()]
+        return files
+
+    def on_page_context(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        self.built.add(page.url)
+        return context
+
+    @event_priority(-100)  # after the search plugin has written its index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        index_file = Path(config.site_dir) / "search" / "search_index.json"
+        if not index_file.is_file():
+            return
+        index = json.loads(index_file.read_text(encoding="utf-8"))
+        fresh: dict[str, list[dict]] = {url: [] for url in self.built}
+        for entry in index.get("docs", []):
+            fresh.setdefault(entry["location"].split("#", 1)[0], []).append(entry)
+        if not self.dirty:
+            self.entries = fresh
+            return
+        self.entries.update(fresh)
+        live = set(self.pages)
+        self.entries = {url: found for url, found in self.entries.items() if url in live}
+        index["docs"] = [entry for url in self.pages for entry in self.entries.get(url, ())]
+        index_file.write_text(json.dumps(index, separators=(",", ":"), default=str), encoding="utf-8")
+
+
+def remove_pages(site_dir: Path, removed: Iterable[str], urls: Urls) -> None:
+    """Delete the built files of removed sources (docs-relative paths): a dirty build keeps them."""
+    for rel in removed:
+        if rel.endswith(".md"):
+            url = urls.url(rel)
+            target = site_dir / url / "index.html" if url == "" or url.endswith("/") else site_dir / url
+        else:
+            target = site_dir / rel
+        target.unlink(missing_ok=True)
+
+
+class _DirtyNotice(logging.Filter):
+    """Drops MkDocs' warning that a dirty build is being performed: here it is on purpose (and
+    would fail ``--strict``); the merge above deals with what it warns about."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
 def generated_paths(docs_dir: Path) -> Callable[[str], bool]:
     """A predicate: is this path one of the digest's generated files?"""
     folders = tuple(str(docs_dir / folder) + os.sep for folder in OWNED_DIRS)
@@ -91,6 +176,10 @@ def serve(
     mount_path = urlsplit(config.site_url or "/").path
     serve_url = _serve_url(host, port, mount_path)
 
+    merge = SearchMerge()
+    built_config: dict[str, float] = {}  # mkdocs.yml's mtime at the last full build
+    logging.getLogger("mkdocs.commands.build").addFilter(_DirtyNotice())
+
     def builder(fresh_config: object = None) -> None:
         nonlocal generator
         current = config if fresh_config is None else fresh_config
@@ -104,10 +193,16 @@ def serve(
                 generator = Generator(new_settings)
         current.site_url = serve_url
         try:
-            generate(generator, strict=strict)
+            result = generate(generator, strict=strict)
         except DigestError as error:
             raise Abort(f"Error: {error}") from None
-        mkdocs_build(current, serve_url=serve_url)
+        config_mtime = Path(current.config_file_path).stat().st_mtime
+        merge.dirty = built_config.get("mtime") == config_mtime
+        current.plugins["digest/search-merge"] = merge
+        if merge.dirty:
+            remove_pages(Path(site_dir), result.removed, Urls(use_directory_urls=current.use_directory_urls))
+        mkdocs_build(current, serve_url=serve_url, dirty=merge.dirty)
+        built_config["mtime"] = config_mtime
 
     server = DigestServer(
         builder=builder,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -128,4 +129,35 @@ def test_serve_survives_a_broken_glossary(server) -> None:
         lambda: 'data-entity="troops"' in (fetch(server.url + "articles/fighting-in-kursk/") or ""),
         what="recovery after fixing the glossary",
     )
+    assert "Traceback" not in server.output()
+
+
+def search_pages(server) -> set[str]:
+    index = json.loads(fetch(server.url + "search/search_index.json") or "{}")
+    return {entry["location"].split("#", 1)[0] for entry in index.get("docs", [])}
+
+
+def test_rebuilds_are_dirty_and_keep_the_search_index_whole(server) -> None:
+    full = search_pages(server)
+    assert {"articles/fighting-in-kursk/", "entities/atacms/", "glossary/"} <= full
+    assert server.output().count("Cleaning site directory") == 1  # the first build only
+
+    (server.root / "seeds/b.txt").write_text("TASS on Kursk\nTASS reported from Kursk.\n", encoding="utf-8")
+    wait_for(lambda: "articles/tass-on-kursk/" in search_pages(server), what="the new page in the search index")
+    # A dirty rebuild rendered a few pages; the index still holds every other page.
+    assert search_pages(server) == full | {"articles/tass-on-kursk/"}
+    assert server.output().count("Cleaning site directory") == 1
+    assert "dirty" not in server.output()  # MkDocs' warning about dirty builds is ours to silence
+
+    (server.root / "seeds/b.txt").unlink()
+    wait_for(lambda: "articles/tass-on-kursk/" not in search_pages(server), what="the removed page to leave search")
+    assert search_pages(server) == full
+    assert fetch(server.url + "articles/tass-on-kursk/") is None
+
+    # A change to mkdocs.yml gets a full build.
+    config = server.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("site_name: Test digest", "site_name: Renamed digest"))
+    wait_for(lambda: "Renamed digest" in (fetch(server.url + "entities/atacms/") or ""), what="the new site name")
+    assert server.output().count("Cleaning site directory") == 2
+    assert search_pages(server) == full
     assert "Traceback" not in server.output()
