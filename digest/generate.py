@@ -212,8 +212,13 @@ class Generator:
     cold serial one does.
     """
 
-    def __init__(self, settings: Settings, *, persistent: bool = True, workers: int | None = None) -> None:
+    def __init__(
+        self, settings: Settings, *, persistent: bool = True, workers: int | None = None, skip_unchanged: bool = True
+    ) -> None:
         self.settings = settings
+        # Whether a run whose inputs match the last run's may skip the step. `digest serve`
+        # says no: its first run must render every page once, so that later runs can reuse them.
+        self.skip_unchanged = skip_unchanged
         self.cache_dir = cache_folder(settings) if persistent else None
         self.cache = ArticleCache(self.cache_dir)
         self.workers = workers if workers is not None else (os.cpu_count() or 1)
@@ -418,7 +423,7 @@ class Generator:
         """Generate every page and write those that changed. Raises DigestError on fatal problems."""
         started = time.perf_counter()
         fingerprint = self.fingerprint()
-        same = self.unchanged(fingerprint)
+        same = self.unchanged(fingerprint) if self.skip_unchanged else None
         if same is not None:
             check_ownership(self.settings.docs_dir, self.settings)
             same.seconds = time.perf_counter() - started

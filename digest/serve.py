@@ -171,7 +171,7 @@ def serve(
     if settings.engine != "mkdocs":
         log.info(f"digest serve previews with MkDocs; extra.digest.engine ({settings.engine}) is for digest build")
     # The preview is built by MkDocs: its pages need MkDocs' links, whatever extra.digest.engine says.
-    generator = Generator(settings.with_engine("mkdocs"))
+    generator = Generator(settings.with_engine("mkdocs"), skip_unchanged=False)
     host, port = config.dev_addr
     mount_path = urlsplit(config.site_url or "/").path
     serve_url = _serve_url(host, port, mount_path)
@@ -190,7 +190,7 @@ def serve(
                 raise Abort(f"Error: {error}") from None
             new_settings = new_settings.with_engine("mkdocs")
             if new_settings != generator.settings:
-                generator = Generator(new_settings)
+                generator = Generator(new_settings, skip_unchanged=False)
         current.site_url = serve_url
         try:
             result = generate(generator, strict=strict)

@@ -243,3 +243,19 @@ def test_a_long_lived_generator_writes_what_a_cold_one_does(two_copies) -> None:
         assert snapshot(project) == snapshot(reference), f"after editing {rel}"
         if rel == "seeds/004.md":
             assert server.memo.reused > 0 and len(result.written) < len(snapshot(project)) // 2
+
+
+def test_a_serving_generator_renders_everything_once_then_reuses(two_copies, counted) -> None:
+    """digest serve's generator never skips its first run (a finished build left a run record):
+    that run fills the render memo that makes its later runs fast."""
+    project, _reference = two_copies
+    run(project)  # a `digest build` before `digest serve`
+    _config, settings = load(str(project / "mkdocs.yml"))
+    server = Generator(settings, skip_unchanged=False)
+    server.run()
+    assert len(server.memo.pages) > 12  # every article and entity page, from the cache's articles
+    assert counted == {"read": 12, "annotated": 12}  # the first build's; serve read nothing again
+    seed = project / "seeds" / "004.md"
+    seed.write_text(seed.read_text().replace("officials said", "officials denied it"), encoding="utf-8")
+    server.run()
+    assert server.memo.reused > 0
