@@ -148,7 +148,10 @@ class Watch:
                 self.external.append(request.url)
 
         def on_failed(request) -> None:
-            if self.is_local(request.url):
+            # net::ERR_ABORTED is the browser cancelling a request, e.g. the previous page's
+            # favicon when a test navigates on: not a failure of the site. A missing file shows
+            # up as an HTTP status (on_response), a request elsewhere as `external`.
+            if self.is_local(request.url) and "ERR_ABORTED" not in str(request.failure):
                 self.failed.append(f"{request.url}: {request.failure}")
 
         def on_response(response) -> None:
