@@ -141,10 +141,9 @@ def feed_updated(items: Iterable[Entry], fallback: dt.datetime) -> dt.datetime:
     return max((item.updated for item in items), default=fallback)
 
 
-def atom_feed(digest: Digest, options: SiteOptions, fallback: dt.datetime) -> str:
-    """The Atom 1.0 feed (RFC 4287) of the digest's articles."""
+def atom_feed(items: list[Entry], options: SiteOptions, fallback: dt.datetime) -> str:
+    """The Atom 1.0 feed (RFC 4287) of these entries."""
     links = FeedLinks(options)
-    items = entries(digest, options, fallback)
     ET.register_namespace("", ATOM_NS)
 
     def el(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
@@ -190,8 +189,8 @@ def atom_feed(digest: Digest, options: SiteOptions, fallback: dt.datetime) -> st
     return f'<?xml version="1.0" encoding="utf-8"?>\n{body}\n'
 
 
-def json_feed(digest: Digest, options: SiteOptions, fallback: dt.datetime) -> str:
-    """The JSON Feed 1.1 (https://jsonfeed.org/version/1.1) of the digest's articles."""
+def json_feed(items: list[Entry], options: SiteOptions) -> str:
+    """The JSON Feed 1.1 (https://jsonfeed.org/version/1.1) of these entries."""
     links = FeedLinks(options)
     feed: dict[str, object] = {
         "version": JSON_FEED_VERSION,
@@ -203,8 +202,8 @@ def json_feed(digest: Digest, options: SiteOptions, fallback: dt.datetime) -> st
     }
     if options.site_description:
         feed["description"] = options.site_description
-    items = []
-    for item in entries(digest, options, fallback):
+    json_items = []
+    for item in items:
         data: dict[str, object] = {"id": item.id, "url": item.url, "title": item.title}
         if item.original_url:
             data["external_url"] = item.original_url
@@ -223,8 +222,8 @@ def json_feed(digest: Digest, options: SiteOptions, fallback: dt.datetime) -> st
                 for e in item.entities
             ],
         }
-        items.append(data)
-    feed["items"] = items
+        json_items.append(data)
+    feed["items"] = json_items
     feed["_digest"] = {"generator": f"Digest {__version__}"}  # an extension: keys starting with "_"
     return json.dumps(feed, ensure_ascii=False, indent=2) + "\n"
 
@@ -240,8 +239,9 @@ ALTERNATE_SITEMAP = (
 
 def render_feeds(digest: Digest, options: SiteOptions, fallback: dt.datetime) -> dict[str, str]:
     """Both feeds (and the theme's sitemap beside them), as ``{docs-relative path: text}``."""
+    items = entries(digest, options, fallback)
     return {
-        ATOM: atom_feed(digest, options, fallback),
-        JSON_FEED: json_feed(digest, options, fallback),
+        ATOM: atom_feed(items, options, fallback),
+        JSON_FEED: json_feed(items, options),
         f"{pages.FEEDS_DIR}/sitemap.xml": ALTERNATE_SITEMAP,
     }

@@ -191,15 +191,24 @@ def _start_worker(entities: tuple[Entity, ...] | None) -> None:
 
 def _read_and_annotate(
     task: tuple[Path, str, Article | None, list[Problem]],
-) -> tuple[Article | None, list[Problem], AnnotatedArticle | None]:
-    """One seed, in a worker: read it (unless already read), then annotate it (if a glossary is loaded)."""
+) -> tuple[str | None, Article | None, list[Problem], AnnotatedArticle | None]:
+    """One seed, in a worker: read it (unless already read), then annotate it (if a glossary is loaded).
+
+    Returns the content hash of what was read (None when the article came from the cache), the
+    article, its problems and its annotation.
+    """
     file, path, article, problems = task
+    content = None
     if article is None and not problems:
+        try:
+            content = content_hash(file)
+        except OSError:
+            content = ""  # read_article_safely reports the error
         article, problems = read_article_safely(file, path)
     annotated = None
     if article is not None and _worker_matcher is not None:
         annotated = annotate_with_quotes(article, _worker_matcher, _worker_entities)
-    return article, problems, annotated
+    return content, article, problems, annotated
 
 
 class Generator:
@@ -280,12 +289,9 @@ class Generator:
                     (file, self.settings.display(file), *((cached.article, cached.problems) if cached else (None, [])))
                 )
             results = self._process(tasks, glossary)
-            for i, (file, path, *_), (article, problems, annotated) in zip(todo, tasks, results, strict=True):
+            for i, (_file, path, *_), (content, article, problems, annotated) in zip(todo, tasks, results, strict=True):
                 cached = entries[i]
-                try:
-                    content = cached.content if cached else content_hash(file)
-                except OSError:
-                    content = ""
+                content = content if content is not None else cached.content if cached else ""
                 entry = Entry(path, self._source_keys[path], content, article, problems, fingerprint, annotated)
                 self.cache.store(entry)
                 entries[i] = entry
@@ -340,7 +346,7 @@ class Generator:
 
     # -- the pipeline -------------------------------------------------------------------------
 
-    def collect(self) -> tuple[Digest | None, Result]:
+    def collect(self, discovered: tuple[list[Path], list[Problem]] | None = None) -> tuple[Digest | None, Result]:
         """Read, annotate and resolve the whole digest without writing anything.
 
         Returns ``(None, result)`` when the input has errors (``result.problems`` says which);
@@ -349,7 +355,7 @@ class Generator:
         """
         started = time.perf_counter()
         glossary, problems, _matcher = self.load_glossary()
-        files, discover_problems = discover(self.settings)
+        files, discover_problems = discovered or discover(self.settings)
         annotating = not any(p.level == "error" for p in problems)
         entries = self._entries(files, glossary if annotating else None)
         result = Result(problems=[*problems, *discover_problems, *(p for e in entries for p in e.problems)])
@@ -385,9 +391,9 @@ class Generator:
         self._slugged[article.path] = (annotated, result)
         return result
 
-    def fingerprint(self) -> str:
+    def fingerprint(self, discovered: tuple[list[Path], list[Problem]]) -> str:
         """A hash of every input of a run: seeds (path, time, size), glossary, settings, code."""
-        files, problems = discover(self.settings)
+        files, problems = discovered
         parts = [code_fingerprint(), repr(self.settings), repr(problems)]
         for file in [*files, self.settings.glossary_file, self.settings.home_intro_file]:
             try:
@@ -422,14 +428,15 @@ class Generator:
     def run(self) -> Result:
         """Generate every page and write those that changed. Raises DigestError on fatal problems."""
         started = time.perf_counter()
-        fingerprint = self.fingerprint()
+        discovered = discover(self.settings)
+        fingerprint = self.fingerprint(discovered)
         same = self.unchanged(fingerprint) if self.skip_unchanged else None
         if same is not None:
             check_ownership(self.settings.docs_dir, self.settings)
             same.seconds = time.perf_counter() - started
             return same
         forget_run(self.cache_dir)  # until this run completes, the pages may be half written
-        digest, result = self.collect()
+        digest, result = self.collect(discovered)
         if digest is None:
             return result
         intro_file = self.settings.home_intro_file
