@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from digest import fastyaml
 from digest.model import Location, Problem
 from digest.slugs import slugify
 from digest.textformat import collapse_spaces, parse_date, safe_href, strip_controls
@@ -71,6 +72,34 @@ def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object
 _SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
 
+class _FastLoader(fastyaml.SafeLoader):  # type: ignore[misc, valid-type]
+    """:class:`_SafeLoader` on libyaml's C parser (the same loader when PyYAML has no libyaml)."""
+
+
+_FastLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+
+
+def _parse(loader_class: type, block: str) -> tuple[yaml.Node | None, object]:
+    """The node graph of ``block`` and the data it stands for."""
+    loader = loader_class(block)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
+def _parse_fast(block: str) -> tuple[yaml.Node | None, object] | None:
+    """:func:`_parse` with the C parser; None when it fails for any reason (the caller then
+    parses again in Python, whose error messages are the ones to report)."""
+    if not fastyaml.c_can_parse(block):
+        return None
+    try:
+        return _parse(_FastLoader, block)
+    except Exception:
+        return None
+
+
 def _describe(value: object) -> str:
     """Name a value's kind for a message without ever printing a big structure."""
     if isinstance(value, bool):
@@ -114,23 +143,23 @@ def split_front_matter(text: str, path: str) -> tuple[dict[Any, Any], str, int, 
     body = "\n".join(lines[closing + 1 :])
     body_line = closing + 2  # fence is 0-based index `closing`, i.e. line closing+1
 
-    loader = _SafeLoader(block)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        # A mark at the end of the stream would point past the block: clamp to its last line.
-        line = min(2 + mark.line, closing) if mark is not None else 1
-        reason = exc.problem or exc.context or "unreadable"
-        message = f"front matter is not valid YAML: {reason}; the block is ignored"
-        return FrontMatter(), body, body_line, [Problem("warning", Location(path, line), message)]
-    except (yaml.YAMLError, ValueError, RecursionError) as exc:
-        # ValueError/RecursionError: odd scalars or absurd nesting; still the user's input.
-        message = f"front matter is not valid YAML: {exc}; the block is ignored"
-        return FrontMatter(), body, body_line, [Problem("warning", Location(path, 1), message)]
-    finally:
-        loader.dispose()
+    parsed = _parse_fast(block)
+    if parsed is not None:
+        node, data = parsed
+    else:  # the C parser failed: the Python one says why, in the words users are shown
+        try:
+            node, data = _parse(_SafeLoader, block)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            # A mark at the end of the stream would point past the block: clamp to its last line.
+            line = min(2 + mark.line, closing) if mark is not None else 1
+            reason = exc.problem or exc.context or "unreadable"
+            message = f"front matter is not valid YAML: {reason}; the block is ignored"
+            return FrontMatter(), body, body_line, [Problem("warning", Location(path, line), message)]
+        except (yaml.YAMLError, ValueError, RecursionError) as exc:
+            # ValueError/RecursionError: odd scalars or absurd nesting; still the user's input.
+            message = f"front matter is not valid YAML: {exc}; the block is ignored"
+            return FrontMatter(), body, body_line, [Problem("warning", Location(path, 1), message)]
 
     if data is None:  # an empty block: "---\n---"
         return FrontMatter(), body, body_line, []

@@ -41,6 +41,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from digest import fastyaml
 from digest.model import ENTITY_TYPES, Entity, Glossary, Location, Problem
 from digest.slugs import slugify
 
@@ -482,7 +483,7 @@ def load_glossary(file: Path, path: str) -> tuple[Glossary, list[Problem]]:
 def _entries_node(text: str, sink: _Sink) -> list[yaml.Node]:
     """The nodes of the ``entities:`` list, reporting file-level problems into ``sink``."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = fastyaml.compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         reason = exc.problem or exc.context or "syntax error"

@@ -30,8 +30,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-import yaml
-
+from digest import fastyaml
 from digest import urls as pages
 from digest.markup import (
     MentionRenderer,
@@ -83,7 +82,7 @@ def format_date(date: dt.date) -> str:
 def front_matter(**fields: object) -> str:
     """A YAML front-matter block. Values that reach HTML templates raw are pre-escaped by callers."""
     data = {key: value for key, value in fields.items() if value is not None}
-    return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000) + "---\n"
+    return "---\n" + fastyaml.dump(data) + "---\n"
 
 
 def html_block(html: str) -> str:
