@@ -9,7 +9,7 @@ The digest's settings live in ``mkdocs.yml`` because both site engines read that
         glossary: seeds/glossary.yml  # default: <seeds>/glossary.yml
         home_intro: _home.md          # hand-written top of the home page, in docs_dir
         most_mentioned: 12            # entities listed on the home page
-        feed_limit: 0                 # articles in each feed, newest first (0: all)
+        feed_limit: 50                # articles in each feed, newest first (0: all)
         page_size: 50                 # articles per page of the article and source lists
         engine: mkdocs                # what `digest build` builds with: mkdocs or zensical
 """
@@ -43,7 +43,7 @@ class DigestOptions(base.Config):
     """Hand-written Markdown shown at the top of the home page, relative to ``docs_dir``."""
     most_mentioned = c.Type(int, default=12)
     """How many entities the home page lists under "Most mentioned"."""
-    feed_limit = c.Type(int, default=0)
+    feed_limit = c.Type(int, default=50)
     """How many articles, newest first, the Atom and JSON feeds list; 0 lists them all."""
     page_size = c.Type(int, default=50)
     """How many articles each page of the article list (and of each source's list) shows."""

@@ -64,7 +64,7 @@ class SiteOptions:
     site_description: str | None = None
     site_author: str | None = None
     language: str = "en"
-    feed_limit: int = 0
+    feed_limit: int = 50
     """Articles in each feed, newest first; 0 lists every article."""
     page_size: int = 50
     """Articles per page of the article list and of each source's list."""
@@ -121,18 +121,33 @@ def definition_id(entity_id: str) -> str:
     return f"digest-def-{entity_id}"
 
 
-def mention_html(mention: Mention, entity: Entity, urls: Urls, page: str) -> str:
+def mention_attrs(entity: Entity) -> str:
+    """The attributes every mention of ``entity`` carries, rendered (see :func:`mention_html`)."""
     attrs = {
         "class": f"entity entity--{entity.type}",
         "data-entity": entity.id,
         "title": tooltip(entity),
         "aria-describedby": definition_id(entity.id),
     }
+    return attrs_html(attrs)
+
+
+# entity id -> (the Entity, the opening tag of its later mentions). A digest has hundreds of
+# thousands of later mentions and a few thousand entities: their tags are the same on every
+# page, so they are rendered once per entity. An entry is used only for the very Entity object
+# it was made from, so an edited glossary (new objects) can never get a stale tag.
+_later_tags: dict[str, tuple[Entity, str]] = {}
+
+
+def mention_html(mention: Mention, entity: Entity, urls: Urls, page: str) -> str:
     text = escape_text(mention.text)
     if mention.first:
         href = urls.href(page, pages.entity_page(entity.id))
-        return f'<a href="{escape_attr(href)}"{attrs_html(attrs)}>{text}</a>'
-    return f'<span{attrs_html(attrs)} tabindex="0" role="{LATER_ROLE}">{text}</span>'
+        return f'<a href="{escape_attr(href)}"{mention_attrs(entity)}>{text}</a>'
+    cached = _later_tags.get(entity.id)
+    if cached is None or cached[0] is not entity:
+        cached = _later_tags[entity.id] = (entity, f'<span{mention_attrs(entity)} tabindex="0" role="{LATER_ROLE}">')
+    return f"{cached[1]}{text}</span>"
 
 
 def definitions_html(entities: Iterable[Entity]) -> str:
@@ -305,6 +320,7 @@ def render_entity(entity: Entity, digest: Digest, options: SiteOptions) -> str:
         when = f' <time datetime="{a.date.isoformat()}">{format_date(a.date)}</time>' if a.date else ""
         seen: set[str] = set()
         contexts = []
+        href = escape_attr(urls.href(page, target))  # one article: the same link, other anchors
         for mention in backlink.mentions:
             if mention.sentence in seen:
                 continue
@@ -312,7 +328,7 @@ def render_entity(entity: Entity, digest: Digest, options: SiteOptions) -> str:
             contexts.append(
                 '<li><span class="digest-context">'
                 + f"{highlight(mention.sentence, mention.text)}</span> "
-                + link(urls, page, target, "Read in context", mention.anchor, **{"class": "digest-context-link"})
+                + f'<a href="{href}#{escape_attr(mention.anchor)}" class="digest-context-link">Read in context</a>'
                 + "</li>"
             )
         items.append(
