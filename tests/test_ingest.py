@@ -10,6 +10,7 @@ import pytest
 
 from digest.frontmatter import split_front_matter, validate_metadata
 from digest.ingest import parse_article, read_article
+from digest.markup import plain_text
 from digest.mdbody import parse_markdown
 from digest.model import Element, Node
 
@@ -453,3 +454,14 @@ def test_read_article_binary_and_missing(tmp_path: Path) -> None:
     article, problems = read_article(tmp_path / "missing.txt", "seeds/missing.txt")
     assert article is None
     assert [str(p) for p in problems] == ["seeds/missing.txt: cannot be read (No such file or directory); skipped"]
+
+
+def test_one_document_leaves_nothing_behind_for_the_next() -> None:
+    # The converter is reused from one article to the next: a link reference, a footnote-like
+    # definition or a stashed code block of one article must not show up in another.
+    first = parse_markdown("Intro.\n\n[ref]: https://first.example/\n\n```\ncode of the first\n```\n")
+    second = parse_markdown("See [the source][ref] and [ref].\n")
+    assert any(block.tag == "pre" for block in first)
+    assert [plain_text(b.children) for b in second] == ["See [the source][ref] and [ref]."]
+    assert "first.example" not in repr(second)
+    assert parse_markdown("See [the source][ref].\n\n[ref]: https://second.example/\n") != second
