@@ -48,7 +48,7 @@ from digest.glossary import load_glossary
 from digest.ingest import read_article
 from digest.matcher import Matcher
 from digest.model import AnnotatedArticle, Article, Digest, Entity, Glossary, HasProblems, Location, Problem
-from digest.quotes import find_quotes, mark_quotes
+from digest.quotes import find_and_mark_quotes
 from digest.render import RenderMemo, render_site
 from digest.slugs import slugify, unique_slugs
 
@@ -138,8 +138,8 @@ def discover(settings: Settings) -> tuple[list[Path], list[Problem]]:
 def annotate_with_quotes(article: Article, matcher: Matcher, entities: dict[str, Entity]) -> AnnotatedArticle:
     """Mark mentions, then find the quotes (speakers are resolved through the mentions) and mark them."""
     annotated = annotate(article, matcher)
-    quotes = find_quotes(annotated, entities)
-    return dataclasses.replace(annotated, body=mark_quotes(annotated, quotes, entities), quotes=quotes)
+    quotes, body = find_and_mark_quotes(annotated, entities)
+    return dataclasses.replace(annotated, body=body, quotes=quotes)
 
 
 def read_article_safely(file: Path, path: str) -> tuple[Article | None, list[Problem]]:

@@ -788,8 +788,26 @@ def mark_quotes(article: AnnotatedArticle, quotes: list[Quote], entities: Mappin
     paragraphs (a post) gets one span in each. Mention nodes stay Mention nodes; the input is
     not modified.
     """
+    if not quotes:
+        return list(article.body)
+    return _mark(article, _find(article, entities), quotes, entities)
+
+
+def find_and_mark_quotes(
+    article: AnnotatedArticle, entities: Mapping[str, Entity]
+) -> tuple[list[Quote], list[Element]]:
+    """``find_quotes`` and then ``mark_quotes`` with what it found, scanning the article once."""
+    founds = _find(article, entities)
+    quotes = [Quote(q.text, q.speaker_id, q.anchor, q.rule) for q in founds]
+    return quotes, (_mark(article, founds, quotes, entities) if quotes else list(article.body))
+
+
+def _mark(
+    article: AnnotatedArticle, founds: list[_Found], quotes: list[Quote], entities: Mapping[str, Entity]
+) -> list[Element]:
+    """:func:`mark_quotes`, given what :func:`_find` found in the article."""
     located: dict[tuple[str, str], deque[_Found]] = defaultdict(deque)
-    for found in _find(article, entities):
+    for found in founds:
         located[(found.anchor, found.text)].append(found)
     wanted: dict[int, list[tuple[int, int, dict[str, str]]]] = defaultdict(list)
     for quote in quotes:

@@ -14,7 +14,7 @@ from digest.ingest import parse_article
 from digest.markup import to_html
 from digest.matcher import Matcher
 from digest.model import AnnotatedArticle, Element, Entity, Mention, Node, Quote
-from digest.quotes import QUOTE_CLASS, find_quotes, mark_quotes
+from digest.quotes import QUOTE_CLASS, find_and_mark_quotes, find_quotes, mark_quotes
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -338,6 +338,10 @@ WIN = "We will not stop fighting"
 )
 def test_quotes_and_speakers(text: str, suffix: str, expected: list[tuple[str, str | None, str]]) -> None:
     assert quotes_in(text, suffix) == expected
+    # The build's one-scan path gives what finding and then marking give.
+    article = annotated(text, suffix)
+    quotes = find_quotes(article, BY_ID)
+    assert find_and_mark_quotes(article, BY_ID) == (quotes, mark_quotes(article, quotes, BY_ID))
 
 
 def test_anchor_is_the_block_the_quote_is_in() -> None:
