@@ -15,7 +15,10 @@ slugs are always lower-case, so they can never collide with a heading's id.
 from __future__ import annotations
 
 import bisect
+import functools
+import itertools
 import re
+from collections.abc import Iterable
 
 from digest.markup import plain_text
 from digest.matcher import Matcher
@@ -84,17 +87,19 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     common abbreviation (``Mr.``, ``Gen.``) does not end a sentence. Linear in ``len(text)``.
     """
     bounds: list[tuple[int, int]] = []
+    append = bounds.append
     start = 0
     for match in _SENTENCE_END.finditer(text):
-        if text[match.start()] == ".":
+        at, end = match.span()
+        if text[at] == ".":
             # Only the word before the period matters; look at a short window, never the whole
             # sentence so far (which would be quadratic on a long line of abbreviations).
-            before = text[max(start, match.start() - _WORD_WINDOW) : match.start()].split()
+            before = text[max(start, at - _WORD_WINDOW) : at].rsplit(None, 1)
             word = before[-1].lstrip("\"“‘'(") if before else ""
             if len(word) == 1 or "." in word or word.lower() in _ABBREVIATIONS:
                 continue
-        bounds.append((start, match.end()))
-        start = match.end()
+        append((start, end))
+        start = end
     if start < len(text) or not bounds:
         bounds.append((start, len(text)))
     return bounds
@@ -107,6 +112,9 @@ class Sentences:
         self.text = text
         self.bounds = split_sentences(text)
         self.starts = [start for start, _ in self.bounds]
+        # The context of each sentence, shared by its mentions; built on first use. Index i + 1
+        # is sentence i (as bisect_right counts), None where a sentence is too long to show whole.
+        self._contexts: list[str | None] | None = None
 
     def around(self, offset: int, length: int) -> str:
         """The sentence holding ``offset``, or a window of it around the mention if very long."""
@@ -119,6 +127,26 @@ class Sentences:
         lo, hi = max(start, offset - half), min(end, offset + length + half)
         return ("…" if lo > start else "") + self.text[lo:hi].strip() + ("…" if hi < end else "")
 
+    def around_all(self, offsets: list[int], mentions: list[str]) -> list[str]:
+        """``around(offset, len(mention))`` for each mention, sharing each sentence's string."""
+        contexts = self._contexts
+        if contexts is None:
+            text = self.text
+            contexts = [text[a:b].strip() if b - a <= _CONTEXT_LIMIT else None for a, b in self.bounds]
+            contexts.insert(0, None)
+            self._contexts = contexts
+        found = list(map(contexts.__getitem__, map(bisect.bisect_right, itertools.repeat(self.starts), offsets)))
+        if None in found:  # a long sentence: a window around each of its mentions
+            found = [
+                context if context is not None else self.around(offset, len(mention))
+                for context, offset, mention in zip(found, offsets, mentions, strict=True)
+            ]
+        return found  # type: ignore[return-value]
+
+
+# Builds a Mention at C speed from a tuple of its fields (see the note on Mention).
+_make_mention = functools.partial(tuple.__new__, Mention)
+
 
 class _BlockAnnotator:
     """Walks one top-level block, tracking the offset into the block's plain text."""
@@ -126,7 +154,8 @@ class _BlockAnnotator:
     def __init__(self, matcher: Matcher, anchor: str, text: str, seen: set[str]) -> None:
         self.matcher = matcher
         self.anchor = anchor
-        self.sentences = Sentences(text)
+        self.text = text
+        self._sentences: Sentences | None = None  # split on the first mention only
         self.seen = seen
         self.offset = 0
         self.mentions: list[Mention] = []
@@ -150,31 +179,37 @@ class _BlockAnnotator:
         return Element(element.tag, dict(element.attrs), self.children(element.children))
 
     def text_node(self, text: str) -> list[Node]:
-        matches = self.matcher.find(text)
-        if not matches:
+        """``text`` with its mentions made :class:`Mention` nodes (empty strings left out).
+
+        Works on whole lists at a time (``map``, ``zip``, slice assignment): a block has a
+        handful of mentions, and a Python loop over them would cost more than finding them.
+        """
+        parts, ids = self.matcher.split(text)
+        if not ids:
             self.offset += len(text)
             return [text]
-        out: list[Node] = []
-        position = 0
-        for start, end, entity_id in matches:
-            if start > position:
-                out.append(text[position:start])
-            surface = text[start:end]
-            mention = Mention(
-                entity_id=entity_id,
-                text=surface,
-                first=entity_id not in self.seen,
-                anchor=self.anchor,
-                sentence=self.sentences.around(self.offset + start, len(surface)),
-            )
-            self.seen.add(entity_id)
-            self.mentions.append(mention)
-            out.append(mention)
-            position = end
-        if position < len(text):
-            out.append(text[position:])
-        self.offset += len(text)
-        return out
+        # bounds[2i + 1] is where mention i starts in the block's text, bounds[-1] where `text` ends.
+        bounds = list(itertools.accumulate(map(len, parts), initial=self.offset))
+        self.offset = bounds[-1]
+        surfaces = parts[1::2]
+        if self._sentences is None:
+            self._sentences = Sentences(self.text)
+        sentences = self._sentences.around_all(bounds[1:-1:2], surfaces)
+        # `first`: the first mention of an entity in the article. New entities are few, so
+        # mark each one's first index rather than test every mention.
+        new = set(ids).difference(self.seen)
+        firsts: Iterable[bool] = itertools.repeat(False)
+        if new:
+            firsts = [False] * len(ids)
+            for entity_id in new:
+                firsts[ids.index(entity_id)] = True
+            self.seen.update(new)
+        mentions = list(
+            map(_make_mention, zip(ids, surfaces, firsts, itertools.repeat(self.anchor), sentences, strict=False))
+        )
+        self.mentions += mentions
+        parts[1::2] = mentions
+        return list(filter(None, parts))  # a Mention is a non-empty tuple: only "" goes
 
 
 def annotate(article: Article, matcher: Matcher) -> AnnotatedArticle:
@@ -187,8 +222,13 @@ def annotate(article: Article, matcher: Matcher) -> AnnotatedArticle:
             body.append(block)
             continue
         anchor = f"P{index}"
-        walker = _BlockAnnotator(matcher, anchor, plain_text(block.children), seen)
-        children = walker.children(block.children) if matcher else list(block.children)
+        nodes = block.children
+        if len(nodes) == 1 and type(nodes[0]) is str:  # the usual paragraph: one text node
+            walker = _BlockAnnotator(matcher, anchor, nodes[0], seen)
+            children = walker.text_node(nodes[0]) if matcher else [nodes[0]]
+        else:
+            walker = _BlockAnnotator(matcher, anchor, plain_text(nodes), seen)
+            children = walker.children(nodes) if matcher else list(nodes)
         body.append(Element(block.tag, {**block.attrs, "id": anchor}, children))
         mentions.extend(walker.mentions)
     return AnnotatedArticle(article=article, body=body, mentions=mentions)

@@ -29,6 +29,7 @@ then verified against the original text whenever that matters (rule 5's exact fo
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -182,22 +183,24 @@ def _make_room(found: list[Match], start: int) -> bool:
     return True
 
 
-class Matcher:
-    """A compiled glossary: construct once, then call :meth:`find` on any number of texts."""
+class _FoldScan:
+    """The general algorithm: an Aho-Corasick automaton over the index fold, hits verified.
 
-    def __init__(self, entities: Iterable[Entity]) -> None:
+    Handles every surface (any case rule, any character); :class:`Matcher` uses it for the
+    surfaces and texts its regular expression does not cover, and as the reference fallback.
+    """
+
+    def __init__(self, surfaces: Iterable[tuple[str, str, bool]]) -> None:
+        """``surfaces``: ``(surface, entity id, case_sensitive)`` in glossary order, none empty."""
         # automaton key -> [(surface, entity id, case_sensitive)] in glossary order. Surfaces
         # share a key when they differ only in case or punctuation ("F-16", "F 16"), and even
         # in length: ".NET" and the padded "NET" are both " net".
         by_key: dict[str, list[tuple[str, str, bool]]] = {}
-        for entity in entities:
-            for surface in entity.names:
-                if not surface:
-                    continue
-                key = _index_fold(surface)[1:-1]
-                if _is_word_char(surface[0]):
-                    key = " " + key  # the start boundary, matched by the automaton itself
-                by_key.setdefault(key, []).append((surface, entity.id, entity.case_sensitive))
+        for surface, entity_id, case_sensitive in surfaces:
+            key = _index_fold(surface)[1:-1]
+            if _is_word_char(surface[0]):
+                key = " " + key  # the start boundary, matched by the automaton itself
+            by_key.setdefault(key, []).append((surface, entity_id, case_sensitive))
 
         self._automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
         for key, candidates in by_key.items():
@@ -248,10 +251,6 @@ class Matcher:
         groups = tuple(sorted(((n, tuple(c)) for n, c in by_length.items()), reverse=True))
         return (0, last_word, None, None, groups)
 
-    def __bool__(self) -> bool:
-        """False when the glossary has no names at all (``find`` then always returns ``[]``)."""
-        return not self._empty
-
     def find(self, text: str) -> list[Match]:
         """Every whole-word mention in ``text``: non-overlapping, leftmost-longest, by start."""
         if self._empty or not text:
@@ -288,3 +287,181 @@ class Matcher:
             if not found or found[-1][1] <= start or _make_room(found, start):
                 append(_new_tuple(Match, (start, end, entity_id)))
         return found
+
+
+# --- the fast path: one regular expression over the text itself -----------------------------
+
+#: How a character of a surface's light fold is written in the pattern (rule 5's light fold:
+#: any white space equals a space, and ’ ‘ equal '). Every other character is itself.
+_ATOMS = {" ": r"\s", "'": "['‘’]"}
+# After a surface's first character, when that is a word character: the one before it is not.
+_START_BOUNDARY = r"(?<!\w[\s\S])"
+_Trie = dict[str, "_Trie"]  # character -> subtrie; the key "" marks the end of a surface
+
+
+@functools.lru_cache(maxsize=1024)
+def _has_mark(chars: frozenset[str]) -> bool:
+    """Whether any of ``chars`` is a combining mark (cached: the same sets come back)."""
+    return any(unicodedata.category(ch)[0] == "M" for ch in chars)
+
+
+def _regex_eligible(surface: str, case_sensitive: bool) -> bool:
+    """Whether the regular expression can stand for ``surface`` exactly.
+
+    It spells surfaces literally, so only case-sensitive ones; it relies on ``\\w``, which is
+    rule 2's word character except for combining marks, so none of those; and its search skips
+    ahead to the possible first characters, so the first is a plain character, not white space
+    or an apostrophe (which match a class of characters).
+    """
+    return (
+        case_sensitive
+        and not surface[0].isspace()
+        and surface[0] not in "'‘’"
+        and not _has_mark(frozenset(surface.encode("utf-8", "surrogatepass").translate(None, _ASCII).decode()))
+    )
+
+
+def _pattern(node: _Trie) -> str:
+    """The pattern of a subtrie: longer surfaces first, so the first success is the longest.
+
+    At most one child can match the next character (children are distinct plain characters,
+    ``\\s`` or the apostrophe class), so trying children before ending here gives the longest
+    surface at a start. A surface ending in a word character needs ``\\b`` after it (rule 2).
+    """
+    alternatives = []
+    for ch, child in node.items():
+        if not ch:
+            continue
+        run = [_ATOMS.get(ch) or re.escape(ch)]
+        while len(child) == 1 and "" not in child:  # a chain: no choice to make, no group
+            [(ch, child)] = child.items()
+            run.append(_ATOMS.get(ch) or re.escape(ch))
+        alternatives.append("".join(run) + _pattern(child))
+    if "" in node:
+        alternatives.append(node[""])  # type: ignore[arg-type] # the end: "\b" or ""
+    if len(alternatives) == 1:
+        return alternatives[0]
+    return "(?:" + "|".join(alternatives) + ")"
+
+
+def _compile_split(light_surfaces: Iterable[str]) -> Callable[[str], list[str]] | None:
+    """``re.split`` by a pattern matching exactly the given light-folded surfaces (rules 2-7).
+
+    ``re`` scans leftmost first and, by :func:`_pattern`, takes the longest surface at each
+    start; then it resumes at the end of the match: rule 6's leftmost-longest selection.
+    None when the pattern cannot be compiled (a glossary too deep for ``re``'s parser).
+    """
+    trie: _Trie = {}
+    for surface in light_surfaces:
+        node = trie
+        for ch in surface:
+            node = node.setdefault(ch, {})
+        node[""] = r"\b" if _is_word_char(surface[-1]) else ""  # type: ignore[assignment]
+    alternatives = []
+    for ch, child in trie.items():
+        start = re.escape(ch) + (_START_BOUNDARY if _is_word_char(ch) else "")
+        alternatives.append(start + _pattern(child))
+    try:
+        return re.compile("(" + "|".join(alternatives) + ")").split
+    except (re.error, RecursionError, OverflowError):  # pragma: no cover - absurd glossaries
+        return None
+
+
+def _parts(text: str, matches: list[Match]) -> tuple[list[str], list[str]]:
+    """``matches`` as :meth:`Matcher.split` returns them."""
+    parts: list[str] = []
+    position = 0
+    for start, end, _ in matches:
+        parts += (text[position:start], text[start:end])
+        position = end
+    parts.append(text[position:])
+    return parts, [m.entity_id for m in matches]
+
+
+def _matches(parts: list[str], ids: list[str]) -> list[Match]:
+    """The output of :meth:`Matcher.split` as :class:`Match` tuples."""
+    bounds = list(itertools.accumulate(map(len, parts)))  # mention i is bounds[2i]:bounds[2i+1]
+    return list(map(_new_tuple, itertools.repeat(Match), zip(bounds[0:-1:2], bounds[1::2], ids, strict=True)))
+
+
+class Matcher:
+    """A compiled glossary: construct once, then call :meth:`find` or :meth:`split` on texts.
+
+    Two algorithms give the same answer. The fast one is a single regular expression, a trie of
+    the case-sensitive surfaces spelled out (:func:`_compile_split`), run by ``re`` over the text
+    itself: its search jumps from one possible first character to the next, and the pattern
+    checks the whole rule set, so nothing is left to verify. The general one, :class:`_FoldScan`,
+    covers what the pattern cannot: case-insensitive and other ineligible surfaces (see
+    :func:`_regex_eligible`), and texts with a combining mark, where ``\\w`` and rule 2 differ.
+    """
+
+    def __init__(self, entities: Iterable[Entity]) -> None:
+        surfaces = [(s, e.id, e.case_sensitive) for e in entities for s in e.names if s]
+        self._empty = not surfaces
+        self._all = _FoldScan(surfaces)
+        # Light-folded surface -> entity id: the first entity wins a surface (rule 8).
+        self._light_ids: dict[str, str] = {}
+        # The mentions as written in the text are nearly always a surface as spelled in the
+        # glossary: look those up directly, and light-fold only the others.
+        self._ids: dict[str, str] = {}
+        rest = []
+        for surface, entity_id, case_sensitive in surfaces:
+            if _regex_eligible(surface, case_sensitive):
+                light = surface.translate(_LIGHT_TABLE)
+                self._ids[surface] = self._light_ids.setdefault(light, entity_id)
+            else:
+                rest.append((surface, entity_id, case_sensitive))
+        self._split = _compile_split(self._light_ids) if self._light_ids else None
+        self._rest = _FoldScan(rest) if rest and self._split is not None else None
+
+    def __bool__(self) -> bool:
+        """False when the glossary has no names at all (``find`` then always returns ``[]``)."""
+        return not self._empty
+
+    def find(self, text: str) -> list[Match]:
+        """Every whole-word mention in ``text``: non-overlapping, leftmost-longest, by start."""
+        if self._empty or not text:
+            return []
+        return _matches(*self.split(text))
+
+    def split(self, text: str) -> tuple[list[str], list[str]]:
+        """``text`` cut at its mentions: ``(parts, ids)``, the same mentions as :meth:`find`.
+
+        ``parts`` alternates text between mentions and the mentions as written:
+        ``[before, mention, between, ..., mention, after]`` (pieces may be empty); it has
+        ``2 * len(ids) + 1`` items and joins to ``text``. ``ids[i]`` is the entity of
+        ``parts[2 * i + 1]``.
+        """
+        if self._split is None or (not text.isascii() and _has_mark(_non_ascii(text))):
+            return _parts(text, self._all.find(text))
+        parts = self._split(text)
+        ids: list[str] = []
+        if len(parts) > 1:
+            ids = list(map(self._ids.get, parts[1::2]))  # type: ignore[arg-type]
+            if None in ids:  # written with other spaces or apostrophes than the glossary
+                light, table = self._light_ids, _LIGHT_TABLE
+                ids = [i or light[s.translate(table)] for i, s in zip(ids, parts[1::2], strict=True)]
+        if self._rest is not None:
+            other = self._rest.find(text)
+            if other:
+                return self._merge(text, _matches(parts, ids), other)
+        return parts, ids
+
+    def _merge(self, text: str, ours: list[Match], other: list[Match]) -> tuple[list[str], list[str]]:
+        """Both algorithms' mentions, when they do not overlap; else the general one's answer.
+
+        If neither selection overlaps the other, their union is the leftmost-longest selection
+        over both sets of candidates: the leftmost-longest candidate of the union is the first
+        pick of its own side, and no candidate of the other side starts before its end (else
+        that side's own first pick would overlap it). An overlap (or one span claimed by both)
+        means rule 6 or 8 must choose across the two: only the general algorithm sees both.
+        """
+        merged = sorted(ours + other)
+        if all(a.end <= b.start for a, b in itertools.pairwise(merged)):
+            return _parts(text, merged)
+        return _parts(text, self._all.find(text))
+
+
+def _non_ascii(text: str) -> frozenset[str]:
+    """The distinct non-ASCII characters of ``text`` (deleting ASCII bytes runs at C speed)."""
+    return frozenset(text.encode("utf-8", "surrogatepass").translate(None, _ASCII).decode("utf-8", "surrogatepass"))

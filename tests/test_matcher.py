@@ -331,3 +331,127 @@ def glossary_and_text(draw: st.DrawFn) -> tuple[list[Entity], str]:
 def test_find_agrees_with_reference(case: tuple[list[Entity], str]) -> None:
     glossary, text = case
     assert [tuple(m) for m in Matcher(glossary).find(text)] == reference_find(glossary, text)
+
+
+# Adversarial glossaries for the fast path (a regular expression over the text) and its
+# hand-offs to the general algorithm: names that share prefixes, names that are prefixes of
+# words and of other names ("New", "New York", "New Yorker"; "Russia", "Russian"), adjacent
+# names one space apart, names edged with punctuation, and spaces and apostrophes of every kind.
+WORDS = ["New", "York", "Yorker", "Russia", "Russian", "Kalo", "Mira", "Kalomira", "U.S.", "U.S", "US", "N"]
+PIECES = st.sampled_from([*WORDS, "new", "NEW", "york", "russia", "s", "ian"])
+GLUE = st.sampled_from([" ", "  ", "\n", "\u00a0", "-", ".", ",", "'", "’", "(", ")", "", "_", "é", "\u0301", "İ"])
+adversarial_names = st.lists(st.tuples(PIECES, GLUE), min_size=1, max_size=3).map(
+    lambda pairs: "".join(p + g for p, g in pairs[:-1]) + pairs[-1][0] + st_edge(pairs[-1][1])
+)
+
+
+def st_edge(glue: str) -> str:
+    """Some names end in punctuation ("U.S.", "(Hamas)"), most do not."""
+    return glue if glue in ".)’'" else ""
+
+
+adversarial_entities = st.builds(
+    lambda i, names, cs, edge: ent(f"a{i}", edge + names[0], *names[1:], case_sensitive=cs),
+    st.integers(0, 4),
+    st.lists(adversarial_names, min_size=1, max_size=3),
+    st.booleans() | st.just(True),
+    st.sampled_from(["", "", "", "(", ".", "'"]),
+)
+
+
+@st.composite
+def adversarial_case(draw: st.DrawFn) -> tuple[list[Entity], str]:
+    glossary = draw(st.lists(adversarial_entities, min_size=1, max_size=6))
+    names = [name for entity in glossary for name in entity.names]
+    chunk = st.sampled_from(names) | PIECES | GLUE
+    pieces = draw(st.lists(chunk, max_size=16))
+    glue = draw(st.sampled_from([" ", "", None]))
+    text = "".join(pieces) if glue is None else glue.join(pieces)
+    if draw(st.booleans()):
+        # Curly apostrophes and other white space than the glossary's: the light fold (rule 5).
+        text = text.replace("'", "’").replace(" ", draw(st.sampled_from([" ", "\u00a0", "\n"])))
+    return glossary, text
+
+
+@settings(max_examples=600, deadline=None)
+@given(adversarial_case())
+def test_find_agrees_with_reference_on_adversarial_names(case: tuple[list[Entity], str]) -> None:
+    glossary, text = case
+    matcher = Matcher(glossary)
+    expected = reference_find(glossary, text)
+    assert [tuple(m) for m in matcher.find(text)] == expected
+    parts, ids = matcher.split(text)
+    assert "".join(parts) == text
+    assert [(text[m.start : m.end], m.entity_id) for m in matcher.find(text)] == list(
+        zip(parts[1::2], ids, strict=True)
+    )
+
+
+@pytest.mark.parametrize(
+    ("glossary", "text", "expected"),
+    [
+        pytest.param(
+            (ent("ny", "New York"), ent("nyr", "New Yorker"), ent("new", "New")),
+            "New Yorker, New York, New Yorkers, New",
+            [("New Yorker", "nyr"), ("New York", "ny"), ("New", "new"), ("New", "new")],
+            id="prefix-names-longest-whole-word",
+        ),
+        pytest.param(
+            (ent("ru", "Russia"), ent("rn", "Russian")),
+            "Russian Russia Russians Russia's",
+            [("Russian", "rn"), ("Russia", "ru"), ("Russia", "ru")],
+            id="name-prefix-of-word",
+        ),
+        pytest.param(
+            (ent("k", "Kalo"), ent("m", "Mira"), ent("km", "Kalo Mira Sen")),
+            "Kalo Mira Sex Kalo Mira Sen",
+            [("Kalo", "k"), ("Mira", "m"), ("Kalo Mira Sen", "km")],
+            id="inner-name-of-abandoned-longer-name",
+        ),
+        pytest.param(
+            (ent("us", "U.S."), ent("army", "Army")),
+            "U.S.Army U.S. Army",
+            [("U.S.", "us"), ("Army", "army"), ("U.S.", "us"), ("Army", "army")],
+            id="adjacent-after-punctuation-edge",
+        ),
+        pytest.param(
+            (ent("dotnet", ".NET"), ent("netf", "NET Framework")),
+            ".NET Framework",
+            [(".NET", "dotnet")],
+            id="punctuation-start-is-leftmost",
+        ),
+        pytest.param(
+            (ent("a", "ATACMS", case_sensitive=False), ent("k", "Kursk")),
+            "atacms hit Kursk",
+            [("atacms", "a"), ("Kursk", "k")],
+            id="both-algorithms-no-overlap",
+        ),
+        pytest.param(
+            (ent("kr", "KURSK REGION", case_sensitive=False), ent("k", "Kursk")),
+            "Kursk region",
+            [("Kursk region", "kr")],
+            id="both-algorithms-overlap-longest-wins",
+        ),
+        pytest.param(
+            (ent("a", "kursk", case_sensitive=False), ent("k", "Kursk")),
+            "Kursk",
+            [("Kursk", "a")],
+            id="both-algorithms-same-span-first-entity-wins",
+        ),
+        pytest.param(
+            (ent("ob", "O'Brien"),),
+            "O’Brien and O‘Brien and O'Brien",
+            [("O’Brien", "ob"), ("O‘Brien", "ob"), ("O'Brien", "ob")],
+            id="apostrophes-in-the-text",
+        ),
+        pytest.param(
+            (ent("k", "Kursk"),),
+            "Kursk\u0301 Kursk",
+            [("Kursk", "k")],
+            id="combining-mark-in-text-general-algorithm",
+        ),
+    ],
+)
+def test_fast_path_hand_offs(glossary: tuple[Entity, ...], text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(glossary, text) == expected
+    assert [tuple(m) for m in Matcher(glossary).find(text)] == reference_find(list(glossary), text)
