@@ -33,7 +33,8 @@ _WORD_WINDOW = 40
 
 # A sentence ends at . ! ? or … (plus closing quotes/brackets), before white space and a
 # capital, a digit or an opening quote. Abbreviations are filtered out afterwards.
-_SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9\u00C0-\u024F\u0400-\u04FF])")
+_AFTER_END_MARK = r"[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9\u00C0-\u024F\u0400-\u04FF])"
+_SENTENCE_END = re.compile("[.!?…]" + _AFTER_END_MARK)
 _ABBREVIATIONS = frozenset(
     [
         "mr",
@@ -80,38 +81,112 @@ _ABBREVIATIONS = frozenset(
 )
 
 
+# Every period that might not end a sentence (see _ends_sentence) is found at C speed, and
+# only those are checked exactly; most sentences end after an ordinary word. Both patterns
+# start with the period itself, so that `re` skips from one period to the next, and look
+# behind it from there (lookbehinds are the costly part: the cheapest to refute go first).
+# - _MAYBE_SHORT: the period at most one character after a boundary (white space, an opening
+#   quote, a block separator, the start of the text), or right after an abbreviation (in any
+#   case) that follows a boundary;
+# - _MAYBE_DOTTED: a period with another at most 39 non-space characters before it (the window
+#   holds the 40 characters before a period); the later one is at the end of group 1.
+# (\x00-\x08: every character that Matcher.separator can be.)
+_NOT_BOUNDARY = "[^\\s\"“‘'(\x00-\x08]"
+_MAYBE_SHORT = re.compile(
+    f"\\.(?:(?<!{_NOT_BOUNDARY}{_NOT_BOUNDARY}\\.)"
+    # For each length: an abbreviation of that length before the period (ASCII case-insensitive
+    # is exact: no other character lower-cases to a letter of one), after a boundary.
+    + "".join(
+        f"|(?<=(?ai:{'|'.join(w for w in sorted(_ABBREVIATIONS) if len(w) == n)})\\.)(?<!{_NOT_BOUNDARY}\\S{{{n}}}\\.)"
+        for n in sorted({len(w) for w in _ABBREVIATIONS})
+    )
+    + ")"
+)
+_MAYBE_DOTTED = re.compile(f"\\.(?=([^\\s.]{{0,{_WORD_WINDOW - 1}}})\\.)")
+# _SENTENCE_END, one pattern per end mark: `re` finds a pattern's first character much faster
+# when it is a literal than a class. Their matches never overlap (a match holds no other end
+# mark), so together they find exactly what _SENTENCE_END does.
+_SENTENCE_ENDS = {mark: re.compile(re.escape(mark) + _AFTER_END_MARK) for mark in ".!?…"}
+
+
+def _ends_sentence(text: str, at: int, separator: str | None) -> bool:
+    """Whether the period at ``text[at]`` (followed by what ``_SENTENCE_END`` wants) ends a sentence.
+
+    Only the word before it matters: the last word of the 40 characters before it (the sentence
+    so far never matters, as a sentence starts after white space), cut at a separator so that
+    it never reaches into the previous block, less its opening quotes. A single letter
+    (``V. Putin``), a dotted acronym (``U.S.``) or a common abbreviation (``Mr.``) does not end one.
+    """
+    # A short window, never the whole sentence so far (quadratic on a long line of abbreviations).
+    before = text[max(0, at - _WORD_WINDOW) : at].rsplit(None, 1)
+    word = before[-1] if before else ""
+    if separator is not None and separator in word:
+        word = word.rpartition(separator)[2]
+    word = word.lstrip("\"“‘'(")
+    return not (len(word) == 1 or "." in word or word.lower() in _ABBREVIATIONS)
+
+
+def _sentence_ends(text: str, separator: str | None = None) -> list[int]:
+    """Where the sentences of ``text`` end (each just before the next one's first character).
+
+    ``text`` may be several blocks joined by ``separator``: the result is then what each block
+    would give alone, in the joined text's offsets (no sentence end touches a separator, which
+    is not white space, and :func:`_ends_sentence` cuts the word before a period at one).
+    """
+    matches: list[re.Match[str]] = []
+    kinds = 0
+    for mark, pattern in _SENTENCE_ENDS.items():
+        if mark in text:
+            matches += pattern.finditer(text)
+            kinds += 1
+    if kinds > 1:
+        matches.sort(key=re.Match.start)
+    ends = list(map(re.Match.end, matches))
+    if "." not in text:
+        return ends
+    doubtful: Iterable[int]
+    if separator is not None and separator > "\x08":  # not a boundary to _MAYBE_SHORT
+        doubtful = [m.start() for m in matches if text[m.start()] == "."]
+    else:
+        doubtful = {
+            *map(re.Match.start, _MAYBE_SHORT.finditer(text)),
+            *map(re.Match.end, _MAYBE_DOTTED.finditer(text), itertools.repeat(1)),
+        }
+    if not doubtful:
+        return ends
+    starts = dict(zip(map(re.Match.start, matches), ends, strict=True))
+    not_ends = {starts[at] for at in doubtful if at in starts and not _ends_sentence(text, at, separator)}
+    return [end for end in ends if end not in not_ends] if not_ends else ends
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Split ``text`` into sentences, returned as ``(start, end)`` offsets covering all of it.
 
     A period after a single letter (``V. Putin``), after a dotted acronym (``U.S.``) or after a
     common abbreviation (``Mr.``, ``Gen.``) does not end a sentence. Linear in ``len(text)``.
     """
-    bounds: list[tuple[int, int]] = []
-    append = bounds.append
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        at, end = match.span()
-        if text[at] == ".":
-            # Only the word before the period matters; look at a short window, never the whole
-            # sentence so far (which would be quadratic on a long line of abbreviations).
-            before = text[max(start, at - _WORD_WINDOW) : at].rsplit(None, 1)
-            word = before[-1].lstrip("\"“‘'(") if before else ""
-            if len(word) == 1 or "." in word or word.lower() in _ABBREVIATIONS:
-                continue
-        append((start, end))
-        start = end
-    if start < len(text) or not bounds:
-        bounds.append((start, len(text)))
-    return bounds
+    starts = [0, *_sentence_ends(text)]
+    return list(zip(starts, [*starts[1:], len(text)], strict=True))
 
 
 class Sentences:
-    """The sentences of one block's text, to find the context of a mention by its offset."""
+    """The sentences of one block's text, to find the context of a mention by its offset.
 
-    def __init__(self, text: str) -> None:
+    ``text`` may be several blocks joined by ``separator``, the second block starting at
+    ``block_starts[1]`` and so on: each block's sentences are then what it would have alone, and
+    each separator is a sentence of its own (holding no mention), so none crosses a block's edge.
+    """
+
+    def __init__(self, text: str, separator: str | None = None, block_starts: list[int] | None = None) -> None:
         self.text = text
-        self.bounds = split_sentences(text)
-        self.starts = [start for start, _ in self.bounds]
+        starts = [0, *_sentence_ends(text, separator)]
+        if block_starts is not None and len(block_starts) > 1:
+            # No sentence end falls on a separator or just after one (it is not white space).
+            starts += block_starts[1:]
+            starts += [start - 1 for start in block_starts[1:]]
+            starts.sort()
+        self.starts = starts
+        self.bounds = list(zip(starts, [*starts[1:], len(text)], strict=True))
         # The context of each sentence, shared by its mentions; built on first use. Index i + 1
         # is sentence i (as bisect_right counts), None where a sentence is too long to show whole.
         self._contexts: list[str | None] | None = None
@@ -212,23 +287,119 @@ class _BlockAnnotator:
         return list(filter(None, parts))  # a Mention is a non-empty tuple: only "" goes
 
 
+def _first_flags(ids: list[str], seen: set[str]) -> Iterable[bool]:
+    """Whether each mention is its entity's first in the article, given the ``seen`` entities
+    before these mentions (updated). New entities are few: mark each one's first index rather
+    than test every mention."""
+    new = set(ids).difference(seen)
+    if not new:
+        return itertools.repeat(False)
+    firsts = [False] * len(ids)
+    # dict(zip(reversed...)): for each id, the last pair written is its smallest index.
+    first_index = dict(zip(reversed(ids), range(len(ids) - 1, -1, -1), strict=True))
+    for entity_id in new:
+        firsts[first_index[entity_id]] = True
+    seen.update(new)
+    return firsts
+
+
+def _annotate_run(
+    blocks: list[tuple[str, Element]], matcher: Matcher, seen: set[str], mentions: list[Mention]
+) -> list[Element]:
+    """Annotate blocks that are each a single text node, in one pass: the blocks annotated.
+
+    ``blocks`` holds ``(anchor, block)`` pairs in reading order. The texts are joined by the
+    matcher's separator and split, sentence-split and turned into mentions as one text (a few
+    calls per article rather than per paragraph, which is what made annotating slow), then cut
+    back into blocks; the result is what annotating each block on its own gives, because the
+    separator behaves like the end of a text for both the matcher and the sentence splitter.
+    The mentions found are appended to ``mentions``; ``seen`` is updated.
+    """
+    texts: list[str] = [block.children[0] for _, block in blocks]  # type: ignore[misc]
+    separator = matcher.separator
+    if len(blocks) == 1:
+        separator = None  # nothing joined: the text may hold the character, as any other
+        text = texts[0]
+    else:
+        text = separator.join(texts) if separator is not None else ""
+        if separator is None or text.count(separator) != len(texts) - 1:
+            # A text holds the separator (or there is none): one block at a time, in order.
+            return [element for pair in blocks for element in _annotate_run([pair], matcher, seen, mentions)]
+    parts, ids = matcher.split(text)
+    children_of: list[list[Node]]
+    if not ids:
+        children_of = [[block_text] for block_text in texts]
+    else:
+        # bounds[2i + 1] is where mention i starts; block k starts at block_starts[k].
+        bounds = list(itertools.accumulate(map(len, parts), initial=0))
+        offsets = bounds[1:-1:2]
+        surfaces = parts[1::2]
+        block_starts = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+        anchors = [anchor for anchor, _ in blocks]
+        anchor_of = map(anchors.__getitem__, map(bisect.bisect_right, itertools.repeat(block_starts[1:]), offsets))
+        contexts = Sentences(text, separator, block_starts).around_all(offsets, surfaces)
+        new_mentions = list(
+            map(_make_mention, zip(ids, surfaces, _first_flags(ids, seen), anchor_of, contexts, strict=False))
+        )
+        mentions += new_mentions
+        parts[1::2] = new_mentions
+        children_of = _cut(parts, bounds, texts, block_starts) if len(blocks) > 1 else [list(filter(None, parts))]
+    return [
+        Element(block.tag, {**block.attrs, "id": anchor}, children)
+        for (anchor, block), children in zip(blocks, children_of, strict=True)
+    ]
+
+
+def _cut(parts: list[Node], bounds: list[int], texts: list[str], block_starts: list[int]) -> list[list[Node]]:
+    """The children of each block (``texts[k]`` starting at ``block_starts[k]`` in the joined
+    text), from the ``parts`` of the joined text (``parts[j]`` starting at ``bounds[j]``).
+
+    Empty strings are left out of a block with mentions; one without keeps its text as it was.
+    """
+    seps = [start - 1 for start in block_starts[1:]]  # each inside a text piece, never a mention
+    # The piece each separator is in, and where in it; then the end of the last block.
+    where = [j - 1 for j in map(bisect.bisect_right, itertools.repeat(bounds), seps)]
+    where.append(len(parts) - 1)
+    seps.append(bounds[-1])
+    out: list[list[Node]] = []
+    piece, lo = 0, 0  # the current block starts at parts[piece][lo]
+    for text, j, end in zip(texts, where, seps, strict=True):
+        at = end - bounds[j]
+        if j == piece:  # no mention in the block
+            out.append([text])
+        else:
+            children = [parts[piece][lo:], *parts[piece + 1 : j], parts[j][:at]]  # type: ignore[index]
+            out.append(list(filter(None, children)))
+        piece, lo = j, at + 1
+    return out
+
+
 def annotate(article: Article, matcher: Matcher) -> AnnotatedArticle:
     """Return ``article`` with its mentions marked; the input article is not modified."""
     seen: set[str] = set()
     body: list[Element] = []
     mentions: list[Mention] = []
+    run: list[tuple[str, Element]] = []  # consecutive single-text blocks, annotated together
+    annotating = bool(matcher)
     for index, block in enumerate(article.body, start=1):
         if block.tag in HEADING_TAGS:
+            if run:
+                body += _annotate_run(run, matcher, seen, mentions)
+                run = []
             body.append(block)
             continue
         anchor = f"P{index}"
         nodes = block.children
-        if len(nodes) == 1 and type(nodes[0]) is str:  # the usual paragraph: one text node
-            walker = _BlockAnnotator(matcher, anchor, nodes[0], seen)
-            children = walker.text_node(nodes[0]) if matcher else [nodes[0]]
-        else:
-            walker = _BlockAnnotator(matcher, anchor, plain_text(nodes), seen)
-            children = walker.children(nodes) if matcher else list(nodes)
+        if len(nodes) == 1 and type(nodes[0]) is str and annotating:  # the usual paragraph: one text node
+            run.append((anchor, block))
+            continue
+        if run:
+            body += _annotate_run(run, matcher, seen, mentions)
+            run = []
+        walker = _BlockAnnotator(matcher, anchor, plain_text(nodes), seen)
+        children = walker.children(nodes) if annotating else list(nodes)
         body.append(Element(block.tag, {**block.attrs, "id": anchor}, children))
         mentions.extend(walker.mentions)
+    if run:
+        body += _annotate_run(run, matcher, seen, mentions)
     return AnnotatedArticle(article=article, body=body, mentions=mentions)

@@ -183,7 +183,8 @@ _worker_entities: dict[str, Entity] = {}
 
 
 def _start_worker(entities: tuple[Entity, ...] | None) -> None:
-    """Process-pool initializer: compile the glossary once per worker."""
+    """Process-pool initializer: compile the glossary once per worker (spawned workers only;
+    forked ones inherit the parent's compiled matcher, see :meth:`Generator._in_workers`)."""
     global _worker_matcher, _worker_entities
     if entities is not None:
         _worker_matcher, _worker_entities = Matcher(entities), {e.id: e for e in entities}
@@ -260,7 +261,9 @@ class Generator:
                 )
                 for e in clashes
             ]
-            self._glossary = (key, glossary, problems, Matcher(glossary.entities), glossary_fingerprint(file))
+            # Compiled on first use only: a build whose articles are all cached never needs it.
+            matcher = Matcher(glossary.entities, lazy=True)
+            self._glossary = (key, glossary, problems, matcher, glossary_fingerprint(file))
         _, glossary, problems, matcher, _fingerprint = self._glossary
         return glossary, problems, matcher
 
@@ -302,17 +305,17 @@ class Generator:
         """Run :func:`_read_and_annotate` over ``tasks``, in worker processes when it pays."""
         entities = glossary.entities if glossary is not None else None
         label = "read and annotated" if glossary is not None else "read"
+        global _worker_matcher, _worker_entities
+        if glossary is not None and self._glossary is not None:  # this process's own (compiled on first use)
+            _worker_matcher, _worker_entities = self._glossary[3], glossary.by_id()
+        else:
+            _worker_matcher, _worker_entities = None, {}
         if self.workers > 1 and len(tasks) >= PARALLEL_MIN:
             workers = min(self.workers, len(tasks) // (PARALLEL_MIN // 2))
             try:
                 return self._in_workers(tasks, entities, workers, label)
             except (OSError, RuntimeError, BrokenProcessPool) as error:  # no processes here: go on in this one
                 log.debug(f"Digest: worker processes failed ({type(error).__name__}: {error}); working in one")
-        global _worker_matcher, _worker_entities
-        if glossary is not None and self._glossary is not None:  # this process's own, already compiled
-            _worker_matcher, _worker_entities = self._glossary[3], glossary.by_id()
-        else:
-            _worker_matcher, _worker_entities = None, {}
         progress = Progress(label, len(tasks))
         results = []
         for task in tasks:
@@ -328,6 +331,12 @@ class Generator:
         method = "fork" if "fork" in methods and threading.active_count() == 1 else "spawn"
         log.debug(f"Digest: {len(tasks)} seed(s) to process in {workers} worker processes ({method})")
         context = multiprocessing.get_context(method)
+        if method == "fork":
+            # A forked worker starts with this process's globals, which _process has set: compile
+            # the matcher once here rather than once per worker (a third of a second each).
+            if _worker_matcher is not None:
+                _worker_matcher.compile()
+            entities = None  # nothing for the initializer to do
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(entities,)) as pool:
             progress = Progress(label, len(tasks))
             results = []

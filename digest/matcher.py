@@ -297,6 +297,9 @@ _ATOMS = {" ": r"\s", "'": "['‘’]"}
 # After a surface's first character, when that is a word character: the one before it is not.
 _START_BOUNDARY = r"(?<!\w[\s\S])"
 _Trie = dict[str, "_Trie"]  # character -> subtrie; the key "" marks the end of a surface
+# Candidates for Matcher.separator: control characters, none of them a word character, white
+# space or an apostrophe, and none expected in a glossary name.
+_SEPARATORS = "\x00\x01\x02\x03\x04\x05\x06\x07\x08"
 
 
 @functools.lru_cache(maxsize=1024)
@@ -395,9 +398,26 @@ class Matcher:
     :func:`_regex_eligible`), and texts with a combining mark, where ``\\w`` and rule 2 differ.
     """
 
-    def __init__(self, entities: Iterable[Entity]) -> None:
+    def __init__(self, entities: Iterable[Entity], *, lazy: bool = False) -> None:
+        """Compile the names of ``entities``; with ``lazy``, only on first use (see :meth:`compile`)."""
         surfaces = [(s, e.id, e.case_sensitive) for e in entities for s in e.names if s]
+        self._surfaces = surfaces
         self._empty = not surfaces
+        #: A character no surface contains, neither a word character, white space nor an
+        #: apostrophe (None if every candidate is taken): texts joined by it split as each
+        #: would alone (see :meth:`split`), so a caller can split many short texts in one call.
+        every_surface = "".join(surface for surface, _, _ in surfaces)
+        self.separator: str | None = next((ch for ch in _SEPARATORS if ch not in every_surface), None)
+        self._compiled = False
+        if not lazy:
+            self.compile()
+
+    def compile(self) -> None:
+        """Build the automata and the pattern now, if not yet done (a tenth of a second per
+        few thousand names: a caller that may have nothing to match can wait for first use)."""
+        if self._compiled:
+            return
+        surfaces = self._surfaces
         self._all = _FoldScan(surfaces)
         # Light-folded surface -> entity id: the first entity wins a surface (rule 8).
         self._light_ids: dict[str, str] = {}
@@ -413,6 +433,7 @@ class Matcher:
                 rest.append((surface, entity_id, case_sensitive))
         self._split = _compile_split(self._light_ids) if self._light_ids else None
         self._rest = _FoldScan(rest) if rest and self._split is not None else None
+        self._compiled = True  # last: another thread seeing True finds everything built
 
     def __bool__(self) -> bool:
         """False when the glossary has no names at all (``find`` then always returns ``[]``)."""
@@ -431,7 +452,15 @@ class Matcher:
         ``[before, mention, between, ..., mention, after]`` (pieces may be empty); it has
         ``2 * len(ids) + 1`` items and joins to ``text``. ``ids[i]`` is the entity of
         ``parts[2 * i + 1]``.
+
+        Texts joined by :attr:`separator` (none containing it) split as they would one by one:
+        no mention contains the separator, and to rules 2 and 4 it is like the end of a text
+        (not a word character, not a space that a name's space could match). So
+        ``split(separator.join(texts))`` is the per-text splits concatenated, each text's first
+        and last parts glued with the separator between them.
         """
+        if not self._compiled:
+            self.compile()
         if self._split is None or (not text.isascii() and _has_mark(_non_ascii(text))):
             return _parts(text, self._all.find(text))
         parts = self._split(text)

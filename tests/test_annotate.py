@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-import pytest
+import itertools
+import re
 
-from digest.annotate import annotate, split_sentences
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from digest.annotate import _ABBREVIATIONS, _sentence_ends, annotate, split_sentences
 from digest.ingest import parse_article
 from digest.matcher import Matcher
-from digest.model import Element, Entity, Mention
+from digest.model import Article, Element, Entity, Mention
+from tests import annotate_reference
 
 ENTITIES = [
     Entity("kursk", "Kursk", "place", "A Russian region."),
@@ -133,3 +139,113 @@ def test_long_sentence_context_is_a_window_around_the_mention() -> None:
     assert "Kursk" in mention.sentence
     assert mention.sentence.startswith("…") and mention.sentence.endswith("…")
     assert len(mention.sentence) <= 330
+
+
+# --- the annotator against its previous, per-block version -----------------------------------
+# digest.annotate splits sentences with a prefilter and annotates a paragraph run as one joined
+# text; tests/annotate_reference.py is the straightforward per-block code it replaced.
+
+_SENTENCE_ALPHABET = st.sampled_from(
+    [
+        *"aAbMx.!?…\"“”‘’'()[] \n\x00\x01",
+        *(" Mr", "Mr.", " U.S.", "St.", "MR", " approx", "ſt", "Ms. ", "e.g. "),
+        *("x" * 9, "x" * 38, "x" * 39),  # long words: dots and boundaries at the edge of the 40-character window
+    ]
+)
+_sentence_texts = st.lists(_SENTENCE_ALPHABET, max_size=40).map("".join)
+
+
+@given(_sentence_texts)
+@settings(max_examples=1000, deadline=None)
+def test_split_sentences_matches_the_reference(text: str) -> None:
+    assert split_sentences(text) == annotate_reference.split_sentences(text)
+
+
+_EDGE = st.text(alphabet='xM."(“ \x00', max_size=6)
+
+
+@given(_EDGE, st.integers(35, 41) | st.integers(0, 45), _EDGE, st.sampled_from([". Then", ".) Then", ".\n1", ". . A"]))
+@settings(max_examples=1000, deadline=None)
+def test_the_word_before_a_period_matches_the_reference(head: str, length: int, tail: str, end: str) -> None:
+    """Words of every length up to past the 40-character window, with dots, quotes and spaces
+    at either edge."""
+    text = "A " + head + "x" * length + tail + end
+    assert split_sentences(text) == annotate_reference.split_sentences(text)
+
+
+@pytest.mark.parametrize("abbreviation", sorted(_ABBREVIATIONS))
+def test_every_abbreviation_matches_the_reference(abbreviation: str) -> None:
+    for form in (abbreviation, abbreviation.upper(), abbreviation.title(), f"“{abbreviation}", f"x{abbreviation}"):
+        for before in ("", "A ", "x" * 40 + " ", "x" * 36):
+            text = before + form + ". Then"
+            expected = annotate_reference.split_sentences(text)
+            assert split_sentences(text) == expected, text
+            # After a separator, the block's own sentences, shifted (the word is cut there).
+            assert _sentence_ends("A.\x00" + text, "\x00") == [3 + end for _, end in expected[:-1]], text
+
+
+@given(st.lists(_sentence_texts.filter(lambda t: "\x00" not in t), min_size=1, max_size=4))
+@settings(max_examples=500, deadline=None)
+def test_sentences_of_joined_blocks_are_each_block_s(texts: list[str]) -> None:
+    starts = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+    expected = [end + start for text, start in zip(texts, starts, strict=True) for _, end in split_sentences(text)[:-1]]
+    assert _sentence_ends("\x00".join(texts), "\x00") == expected
+
+
+def test_a_long_word_cut_by_the_window_is_still_checked() -> None:
+    text = "x" * 30 + '"' * 39 + "M. Then"  # the window is 39 quotes and M: a single letter
+    assert split_sentences(text) == annotate_reference.split_sentences(text) == [(0, len(text))]
+
+
+@pytest.mark.parametrize("between", [0, 1, 37, 38, 39, 40, 41])
+def test_a_dot_at_the_window_s_edge(between: int) -> None:
+    """The word before a period holds a dot only if it is within the 40 characters before it."""
+    text = "a." + "x" * between + ". Then"
+    assert split_sentences(text) == annotate_reference.split_sentences(text)
+    assert len(split_sentences(text)) == (1 if between <= 39 else 2)
+
+
+_GLOSSARY = [
+    Entity("kursk", "Kursk", "place", "A region."),
+    Entity("mr-kursk", "Mr. Kursk", "person", "A man."),
+    Entity("us", "U.S.", "place", "A country."),
+    Entity("ks", "Kursk Sea", "place", "A sea.", aliases=("K S",)),
+    Entity("atacms", "ATACMS", "weapon", "A missile.", case_sensitive=False),
+    Entity("mark", "Ku\u0301rsk", "place", "A combining mark."),
+]
+_WORDS = st.sampled_from(
+    [
+        *("Kursk", "Mr.", "Mr. Kursk", "U.S.", "Kursk Sea", "K S", "atacms", "ATACMS", "Ku\u0301rsk", "Sea", "said"),
+        *(" ", ". ", "\n", "’s", "x", "Then", "\x00", "\x01", '"', "…", "! ", "(", "e.g. ", "a" * 30),
+    ]
+)
+_block_texts = st.lists(_WORDS, max_size=25).map("".join)
+
+
+@st.composite
+def _blocks(draw: st.DrawFn) -> Element:
+    kind = draw(st.sampled_from(["p", "p", "p", "h2", "nested", "empty"]))
+    if kind == "nested":
+        return Element("blockquote", {"class": "q"}, [draw(_block_texts), Element("em", {}, [draw(_block_texts)])])
+    if kind == "empty":
+        return Element("p", {}, [""])
+    return Element(kind, {}, [draw(_block_texts)])
+
+
+# A name holding "\x00" makes the matcher's separator "\x01".
+_NUL = Entity("nul", "N\x00L", "place", "A name with a NUL.")
+
+
+@given(st.lists(_blocks(), max_size=8), st.sampled_from([_GLOSSARY, _GLOSSARY[:4], [*_GLOSSARY[:4], _NUL], []]))
+@settings(max_examples=400, deadline=None)
+def test_annotate_matches_the_per_block_reference(body: list[Element], glossary: list[Entity]) -> None:
+    article = Article(path="a.md", title="T", body=body)
+    matcher = Matcher(glossary)
+    assert annotate(article, matcher) == annotate_reference.annotate(article, matcher)
+
+
+def test_every_possible_separator_is_a_boundary_to_the_sentence_prefilter() -> None:
+    from digest.annotate import _NOT_BOUNDARY
+    from digest.matcher import _SEPARATORS
+
+    assert not any(re.fullmatch(_NOT_BOUNDARY, ch) for ch in _SEPARATORS)

@@ -8,6 +8,7 @@ the functions the generator calls, so a test also sees that the cache was used.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import shutil
 import threading
@@ -19,6 +20,7 @@ import digest.cache
 import digest.generate as generate
 from digest.commands import load
 from digest.generate import PARALLEL_MIN, Generator
+from digest.matcher import Matcher
 from tests.conftest import MKDOCS_YML
 
 pytestmark = pytest.mark.slow
@@ -259,3 +261,39 @@ def test_a_serving_generator_renders_everything_once_then_reuses(two_copies, cou
     seed.write_text(seed.read_text().replace("officials said", "officials denied it"), encoding="utf-8")
     server.run()
     assert server.memo.reused > 0
+
+
+@pytest.fixture
+def compiles(monkeypatch, tmp_path: Path) -> Path:
+    """A file that gets a line with the process id each time a Matcher compiles its glossary
+    (in this process, and in worker processes forked from it)."""
+    log_file = tmp_path / "compiles.log"
+    compile_now = Matcher.compile
+
+    def logged(self: Matcher) -> None:
+        if not self._compiled:
+            with log_file.open("a") as out:
+                out.write(f"{os.getpid()}\n")
+        compile_now(self)
+
+    monkeypatch.setattr(Matcher, "compile", logged)
+    return log_file
+
+
+def test_a_build_with_nothing_to_annotate_never_compiles_the_glossary(two_copies, compiles: Path) -> None:
+    project, _reference = two_copies
+    run(project)
+    assert compiles.read_text().splitlines() == [str(os.getpid())]
+    compiles.unlink()
+    (project / "docs" / "entities" / "kursk.md").unlink()  # so the step runs, from the cache
+    assert run(project).written == ["entities/kursk.md"]
+    assert not compiles.exists()
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="no fork here")
+def test_forked_workers_use_the_glossary_compiled_once_before(make_digest, compiles: Path, caplog) -> None:
+    project = make_digest(seeds(PARALLEL_MIN + 12))
+    with caplog.at_level(logging.DEBUG, logger="mkdocs.digest"):
+        run(project, workers=2)
+    assert "worker processes (fork)" in caplog.text
+    assert compiles.read_text().splitlines() == [str(os.getpid())]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 
 import pytest
@@ -455,3 +456,33 @@ def test_find_agrees_with_reference_on_adversarial_names(case: tuple[list[Entity
 def test_fast_path_hand_offs(glossary: tuple[Entity, ...], text: str, expected: list[tuple[str, str]]) -> None:
     assert found(glossary, text) == expected
     assert [tuple(m) for m in Matcher(glossary).find(text)] == reference_find(list(glossary), text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(adversarial_case(), st.lists(st.integers(0, 40), max_size=3))
+def test_texts_joined_by_the_separator_split_as_each_alone(case: tuple[list[Entity], str], cuts: list[int]) -> None:
+    """What annotate relies on to split a whole article at once (see Matcher.separator)."""
+    glossary, text = case
+    matcher = Matcher(glossary)
+    assert matcher.separator == "\x00"
+    bounds = sorted({0, len(text), *(min(c, len(text)) for c in cuts)})
+    texts = [text[a:b] for a, b in itertools.pairwise(bounds)] or [""]
+    parts, ids = matcher.split(matcher.separator.join(texts))
+    expected_parts: list[str] = []
+    expected_ids: list[str] = []
+    for piece in texts:
+        piece_parts, piece_ids = matcher.split(piece)
+        if expected_parts:
+            piece_parts[0] = expected_parts.pop() + matcher.separator + piece_parts[0]
+        expected_parts += piece_parts
+        expected_ids += piece_ids
+    assert (parts, ids) == (expected_parts, expected_ids)
+
+
+def test_separator_avoids_the_glossary_s_characters_and_lazy_compiles_on_first_use() -> None:
+    matcher = Matcher([ent("odd", "A\x00B", "C\x01D")], lazy=True)
+    assert matcher.separator == "\x02"
+    assert not matcher._compiled
+    assert found((ent("odd", "A\x00B", "C\x01D"),), "x A\x00B y") == [("A\x00B", "odd")]
+    assert matcher.split("C\x01D.") == (["", "C\x01D", "."], ["odd"])
+    assert matcher._compiled
