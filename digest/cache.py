@@ -115,6 +115,7 @@ class ArticleCache:
         self.folder = folder
         self.memory: dict[str, Entry] = {}
         self.dirty: set[str] = set()
+        self._swept: set[str] | None = None  # the live paths of the last sweep of the folder
 
     def _file(self, path: str) -> Path:
         assert self.folder is not None
@@ -149,6 +150,9 @@ class ArticleCache:
         for path in set(self.memory) - live:
             del self.memory[path]
             self.dirty.discard(path)
+        if live == self._swept:
+            return  # the same seeds as at the last sweep: no entry on disk has become stale
+        self._swept = set(live)
         if self.folder is not None and (self.folder / "articles").is_dir():
             keep = {self._file(path).name for path in live}
             for file in (self.folder / "articles").glob("*.pickle"):

@@ -115,6 +115,12 @@ def generate(config_file: str | None, strict: bool, engine: str | None, verbose:
     "-o", "--open", "open_in_browser", is_flag=True, help="Open the website in a browser after the first build."
 )
 @click.option("--no-livereload", is_flag=True, help="Disable the live reloading in the development server.")
+@click.option(
+    "--poll",
+    is_flag=True,
+    help="Watch files by polling twice a second, as mkdocs serve does, instead of through the system's "
+    "file events (for folders on a network share or a Docker volume that miss them).",
+)
 @_verbosity
 def serve(
     config_file: str | None,
@@ -122,6 +128,7 @@ def serve(
     dev_addr: str | None,
     open_in_browser: bool,
     no_livereload: bool,
+    poll: bool,
     verbose: bool,
     quiet: bool,
 ) -> None:
@@ -130,7 +137,12 @@ def serve(
 
     _setup_logging(verbose, quiet)
     run_serve(
-        config_file, dev_addr=dev_addr, strict=strict, open_in_browser=open_in_browser, livereload=not no_livereload
+        config_file,
+        dev_addr=dev_addr,
+        strict=strict,
+        open_in_browser=open_in_browser,
+        livereload=not no_livereload,
+        polling=poll,
     )
 
 

@@ -41,9 +41,9 @@ from digest.cache import (
     stat_key,
 )
 from digest.config import Settings
-from digest.crossref import resolve
+from digest.crossref import Resolver
 from digest.errors import DigestError
-from digest.feeds import render_feeds
+from digest.feeds import FeedMemo, render_feeds
 from digest.glossary import load_glossary
 from digest.ingest import read_article
 from digest.matcher import Matcher
@@ -119,8 +119,12 @@ def discover(settings: Settings) -> tuple[list[Path], list[Problem]]:
     for folder, dirs, files in os.walk(settings.seeds_dir):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
+            if name.startswith("."):
+                continue
             file = Path(folder, name)
-            if name.startswith(".") or file.resolve() == glossary:
+            # Only a file of the glossary's name, or a symbolic link, can resolve to the
+            # glossary: resolving every seed would cost more than the rest of this walk.
+            if (name == glossary.name or file.is_symlink()) and file.resolve() == glossary:
                 continue
             if file.suffix.lower() in ARTICLE_SUFFIXES:
                 found.append(file)
@@ -235,8 +239,11 @@ class Generator:
         self._glossary: tuple[tuple[int, int] | None, Glossary, list[Problem], Matcher, str] | None = None
         self._source_keys: dict[str, tuple[int, int]] = {}
         self._written: dict[str, str] = {}
+        self._sizes: dict[str, tuple[str, int]] = {}
         self._slugged: dict[str, tuple[AnnotatedArticle, AnnotatedArticle]] = {}
+        self.resolver = Resolver()
         self.memo = RenderMemo()
+        self.feed_memo = FeedMemo()
 
     # -- stages --------------------------------------------------------------------------------
 
@@ -272,8 +279,8 @@ class Generator:
         entries: list[Entry | None] = []
         todo: list[int] = []
         fingerprint = self._glossary[4] if glossary is not None and self._glossary else None
-        for file in files:
-            path = self.settings.display(file)
+        paths = [self.settings.display(file) for file in files]
+        for file, path in zip(files, paths, strict=True):
             try:
                 key = stat_key(file)
             except OSError:
@@ -283,14 +290,12 @@ class Generator:
             if entry is None or (fingerprint and entry.article is not None and entry.glossary != fingerprint):
                 todo.append(len(entries))
             entries.append(entry)
-        self.cache.forget_except({self.settings.display(f) for f in files})
+        self.cache.forget_except(set(paths))
         if todo:
             tasks = []
             for i in todo:
                 file, cached = files[i], entries[i]
-                tasks.append(
-                    (file, self.settings.display(file), *((cached.article, cached.problems) if cached else (None, [])))
-                )
+                tasks.append((file, paths[i], *((cached.article, cached.problems) if cached else (None, []))))
             results = self._process(tasks, glossary)
             for i, (_file, path, *_), (content, article, problems, annotated) in zip(todo, tasks, results, strict=True):
                 cached = entries[i]
@@ -379,7 +384,7 @@ class Generator:
         ]
         for gone in set(self._slugged) - {a.article.path for a in annotated}:
             del self._slugged[gone]
-        digest = resolve(glossary, annotated)
+        digest = self.resolver.resolve(glossary, annotated)
         result.articles = len(annotated)
         result.entities = len(glossary.entities)
         result.mentions = sum(len(a.mentions) for a in annotated)
@@ -451,13 +456,13 @@ class Generator:
         intro_file = self.settings.home_intro_file
         intro = intro_file.read_text(encoding="utf-8-sig") if intro_file.is_file() else ""
         site = render_site(digest, dataclasses.replace(self.settings.site, home_intro=intro), self.memo)
-        site.update(render_feeds(digest, self.settings.site, self.newest_source(digest.articles)))
+        site.update(render_feeds(digest, self.settings.site, self.newest_source(digest.articles), self.feed_memo))
         site[STYLESHEET] = stylesheet()
         site[SCRIPT] = script()
         site[WORKER_SHIM] = package_asset("vendor/iframe-worker-shim.js")
         result.written, result.removed = self.write(site)
         result.pages = len(site)
-        outputs = {rel: len(text.encode("utf-8")) for rel, text in site.items()}
+        outputs = {rel: self._size(rel, text) for rel, text in site.items()}
         save_run(
             self.cache_dir,
             RunRecord(fingerprint, outputs, result.problems, (result.articles, result.entities, result.mentions)),
@@ -472,6 +477,13 @@ class Generator:
 
     # -- writing ------------------------------------------------------------------------------
 
+    def _size(self, rel: str, text: str) -> int:
+        """The size in bytes of a page's text, counted again only when the text is another object."""
+        known = self._sizes.get(rel)
+        if known is None or known[0] is not text:
+            known = self._sizes[rel] = (text, len(text.encode("utf-8")))
+        return known[1]
+
     def write(self, files: dict[str, str]) -> tuple[list[str], list[str]]:
         """Write changed files, remove stale ones; returns (written, removed) docs-relative paths."""
         docs = self.settings.docs_dir
@@ -483,7 +495,7 @@ class Generator:
                 self._written[rel] = content
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(f".{target.name}.tmp")
+            tmp = temporary_file(target)
             tmp.write_text(content, encoding="utf-8", newline="\n")
             tmp.replace(target)
             self._written[rel] = content
@@ -496,7 +508,14 @@ class Generator:
         removed = remove_stale(docs, set(files))
         for rel in removed:
             self._written.pop(rel, None)
+        for rel in set(self._sizes) - set(files):
+            del self._sizes[rel]
         return written, removed
+
+
+def temporary_file(target: Path) -> Path:
+    """Where a page is written before it replaces ``target`` (so no reader sees half a page)."""
+    return target.with_name(f".{target.name}.tmp")
 
 
 def _read(file: Path) -> str | None:
@@ -526,11 +545,13 @@ def check_ownership(docs: Path, settings: Settings) -> None:
 
 def owned_files(docs: Path) -> Iterator[str]:
     """The docs-relative paths of the files in the generated folders (markers aside)."""
+    # Strings, not Path objects: `digest serve` lists these thousands of files after every edit.
     for folder in OWNED_DIRS:
         for dirpath, _dirs, files in os.walk(docs / folder):
+            prefix = os.path.relpath(dirpath, docs).replace(os.sep, "/") + "/"
             for name in files:
                 if name != MARKER:
-                    yield Path(dirpath, name).relative_to(docs).as_posix()
+                    yield prefix + name
 
 
 def remove_stale(docs: Path, keep: set[str]) -> list[str]:

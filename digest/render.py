@@ -26,9 +26,11 @@ Escape and touch taps on mentions.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from digest import fastyaml
 from digest import urls as pages
@@ -618,67 +620,140 @@ def render_glossary(digest: Digest, options: SiteOptions) -> str:
     return "".join(out)
 
 
-class RenderMemo:
-    """Article and entity pages from an earlier run, reused while their inputs are the same objects.
+def listing_key(article: AnnotatedArticle) -> tuple[str, str, str | None, dt.date | None, str | None]:
+    """Everything a page that lists or links to ``article`` shows of it (see :func:`article_item`):
+    its slug, title, source, date and summary. Keep in step with what listings read."""
+    a = article.article
+    return (a.slug, a.title, a.source, a.date, a.summary)
 
-    A page's key holds everything its renderer reads: for an article page the annotated
-    article, its related articles and what they share, the glossary and the options; for an
-    entity page the entity, the glossary, the articles that mention it, its co-mentions, the
-    articles quoting it and the options. Keys compare by identity first (tuples do), so the
-    check is cheap when the generator hands back the same objects for unchanged seeds, as
-    ``digest serve`` does; an object that differs is compared by value. Index pages, which
-    depend on every article, are always rendered.
+
+#: What a memo entry holds: one page's text, or a group of pages (a paginated listing) by path.
+PageText = TypeVar("PageText", str, dict[str, str])
+
+
+class RenderMemo:
+    """Pages from an earlier run, reused while what they are made from is unchanged.
+
+    Every page reads the glossary and the site options, the memo's *context*: when either
+    differs from the last run's (by value), :meth:`begin` forgets every page. Beyond that, each
+    page (or group of pages, such as a paginated listing) has a key holding what its renderer
+    reads, and the memo hands back the last text when:
+
+    - the key's objects are the very objects of last time (article and entity pages: the
+      generator and :class:`~digest.crossref.Resolver` hand back the same objects for what did
+      not change, so the common case is a cheap identity check), or
+    - the page's ``view`` of the old and new keys is equal: what the page *shows* of them (an
+      edited article is a new object, but the pages that link to it show only its
+      :func:`listing_key`, so they are not rendered again unless that changed);
+    - without a ``view``, the keys are equal by value (index pages, whose keys are small
+      derived values such as every article's listing key).
+
+    Articles seen by identity are kept alive by the keys that name them, so an ``id()`` in a
+    view never stands for another object.
     """
 
     def __init__(self) -> None:
-        self.pages: dict[str, tuple[tuple, str]] = {}
+        self.pages: dict[str, tuple[tuple, str | dict[str, str]]] = {}
         self.reused = 0
+        self.context: tuple | None = None
+        self._listings: dict[int, tuple[AnnotatedArticle, tuple]] = {}
 
-    def page(self, path: str, key: tuple, render: Callable[[], str]) -> str:
+    def begin(self, context: tuple) -> None:
+        """Start a run whose every page reads ``context`` (the glossary and the options)."""
+        self.reused = 0
+        if context != self.context:
+            self.pages.clear()
+            self.context = context
+
+    def listing(self, article: AnnotatedArticle) -> tuple:
+        """:func:`listing_key` of an article, the same tuple object while the article is (so
+        keys built from it compare by identity)."""
+        known = self._listings.get(id(article))
+        if known is None or known[0] is not article:
+            known = self._listings[id(article)] = (article, listing_key(article))
+        return known[1]
+
+    def page(
+        self, path: str, key: tuple, render: Callable[[], PageText], view: Callable[[tuple], object] | None = None
+    ) -> PageText:
+        """The page (or pages) at ``path``: last run's if ``key`` shows it unchanged, else ``render()``."""
         known = self.pages.get(path)
-        if known is not None and known[0] == key:
-            self.reused += 1
-            return known[1]
+        if known is not None:
+            old, text = known
+            if view is None:
+                same = old == key
+            else:
+                same = (len(old) == len(key) and all(map(operator.is_, old, key))) or view(old) == view(key)
+            if same:
+                self.pages[path] = (key, text)  # the current objects, so that next time they are the same
+                self.reused += 1
+                return text  # type: ignore[return-value]
         text = render()
         self.pages[path] = (key, text)
         return text
 
-    def keep_only(self, paths: set[str]) -> None:
+    def keep_only(self, paths: set[str], articles: list[AnnotatedArticle]) -> None:
+        """Forget the pages not in ``paths`` and the listing keys of articles not in ``articles``."""
         for gone in set(self.pages) - paths:
             del self.pages[gone]
+        live = {id(article) for article in articles}
+        for gone in set(self._listings) - live:
+            del self._listings[gone]
 
 
 def render_site(digest: Digest, options: SiteOptions, memo: RenderMemo | None = None) -> dict[str, str]:
     """Every generated page, as ``{docs-relative path: Markdown}``.
 
-    With ``memo``, article and entity pages whose inputs have not changed since the memo's
-    last run are taken from it instead of being rendered again (see :class:`RenderMemo`).
+    With ``memo``, pages whose inputs have not changed since the memo's last run are taken from
+    it instead of being rendered again (see :class:`RenderMemo`).
     """
     memo = memo or RenderMemo()
-    memo.reused = 0
-    site = {
-        pages.HOME: render_home(digest, options),
-        **render_articles_index(digest, options),
-        **render_sources(digest, options),
-        pages.ENTITIES_INDEX: render_entities_index(digest, options),
-        pages.GLOSSARY: render_glossary(digest, options),
-        pages.TIMELINE: render_timeline(digest, options),
-    }
+    memo.begin((digest.glossary, options))
+    listing = memo.listing
+    listings = tuple(listing(article) for article in digest.articles)
+    site: dict[str, str] = {}
+    # Index pages: the listings show each article's listing key; the home page and the entity
+    # index show mention counts; the glossary page shows only the glossary (the context).
+    site[pages.HOME] = memo.page(
+        pages.HOME, (listings[:20], len(listings), digest.mention_counts), lambda: render_home(digest, options)
+    )
+    site.update(memo.page(pages.ARTICLES_INDEX, (listings,), lambda: render_articles_index(digest, options)))
+    site.update(memo.page(pages.SOURCES_INDEX, (listings,), lambda: render_sources(digest, options)))
+    site[pages.ENTITIES_INDEX] = memo.page(
+        pages.ENTITIES_INDEX, (digest.mention_counts,), lambda: render_entities_index(digest, options)
+    )
+    site[pages.GLOSSARY] = memo.page(pages.GLOSSARY, (), lambda: render_glossary(digest, options))
+    site[pages.TIMELINE] = memo.page(pages.TIMELINE, (listings,), lambda: render_timeline(digest, options))
+
+    # An article page: the article itself, and of each related article its listing key and
+    # the entities shared (key: the article, then its Related entries).
+    def article_view(key: tuple) -> object:
+        return id(key[0]), tuple((listing(r.article), r.shared) for r in key[1:])
+
     for article in digest.articles:
         path = pages.article_page(article.article.slug)
-        related = tuple((r.article, r.shared) for r in digest.related.get(article.article.slug) or ())
-        key = (article, related, digest.glossary, options)
-        site[path] = memo.page(path, key, lambda article=article: render_article(article, digest, options))
+        key = (article, *(digest.related.get(article.article.slug) or ()))
+        site[path] = memo.page(
+            path, key, lambda article=article: render_article(article, digest, options), view=article_view
+        )
+
+    # An entity page: the entity (also in the glossary), its co-mentions, and of each article
+    # that mentions or quotes it, the listing key and the mentions or quote shown (key: the
+    # entity, the co-mention list, the number of backlinks, the backlinks, then each quote's
+    # article and quote).
+    def entity_view(key: tuple) -> object:
+        count = key[2]
+        backlinks = tuple((listing(b.article), b.mentions) for b in key[3 : 3 + count])
+        quotes = key[3 + count :]
+        return key[:3], backlinks, tuple((listing(a), q) for a, q in zip(quotes[::2], quotes[1::2], strict=True))
+
     for entity in digest.glossary.entities:
         path = pages.entity_page(entity.id)
-        key = (
-            entity,
-            digest.glossary,
-            tuple(b.article for b in digest.backlinks[entity.id]),
-            tuple(digest.co_mentions.get(entity.id) or ()),
-            tuple(article for article, _quote in digest.quotes.get(entity.id) or ()),
-            options,
+        backlinks = digest.backlinks[entity.id]
+        quoted = [part for pair in digest.quotes.get(entity.id) or () for part in pair]
+        key = (entity, digest.co_mentions.get(entity.id) or (), len(backlinks), *backlinks, *quoted)
+        site[path] = memo.page(
+            path, key, lambda entity=entity: render_entity(entity, digest, options), view=entity_view
         )
-        site[path] = memo.page(path, key, lambda entity=entity: render_entity(entity, digest, options))
-    memo.keep_only(set(site))
+    memo.keep_only(set(site), digest.articles)
     return site

@@ -221,14 +221,23 @@ def test_a_long_lived_generator_writes_what_a_cold_one_does(two_copies) -> None:
     must equal a cold build's, and it must have rendered only the pages the edit touches."""
     project, reference = two_copies
     _config, settings = load(str(project / "mkdocs.yml"))
-    server = Generator(settings, persistent=False)
+    server = Generator(settings)
     server.run()
     rewritten = "---\ntitle: Report 3, rewritten\ndate: 2024-05-05\nsource: Wire 9\n---\n\nKursk, with Zelenskyy.\n"
+    original = (project / "seeds" / "006.md").read_text()
     edits = [
         ("seeds/004.md", lambda text: text.replace("officials said", "officials denied it")),  # text only
+        ("seeds/005.md", lambda text: text + "\nNothing else was said.\n"),  # no mention: one page changes
+        ("seeds/006.md", lambda text: text.replace("source: Wire 0\n", "source: Wire 0\nsummary: In short.\n")),
+        ("seeds/007.md", lambda text: text.replace("title: Report 7", "title: A report on 7")),  # listing order
+        ("seeds/009.md", lambda text: text.replace("date: 2024-10-10\n", "")),  # undated: the feeds' date
+        ("seeds/010.md", lambda text: text + "\nTASS reported from Kursk.\n"),  # new entities: related, co-mentions
+        ("seeds/011.md", lambda text: text.replace('"We will answer,"', '"We will wait,"')),  # the quote only
         ("seeds/003.md", lambda _text: rewritten),  # new title, date, source and entities
         ("seeds/008.md", None),  # removed
         ("seeds/new.md", lambda _text: "---\ntitle: A new one\ndate: 2025-01-01\n---\n\nATACMS hit Kursk.\n"),
+        ("seeds/006.md", lambda _text: original),  # back to what it was
+        ("docs/_home.md", lambda _text: "# Our digest\n\nWelcome.\n"),  # the home page's introduction
         ("seeds/glossary.yml", lambda text: text.replace("A Russian region bordering Ukraine.", "A region.")),
     ]
     for rel, edit in edits:
@@ -237,14 +246,22 @@ def test_a_long_lived_generator_writes_what_a_cold_one_does(two_copies) -> None:
             if edit is None:
                 file.unlink()
             else:
-                file.write_text(edit(file.read_text() if file.exists() else ""), encoding="utf-8")
+                new = edit(file.read_text() if file.exists() else "")
+                assert new != (file.read_text() if file.exists() else None), f"{rel}: the edit changes nothing"
+                file.write_text(new, encoding="utf-8")
         result = server.run()
-        shutil.rmtree(reference / "docs")
-        (reference / "docs").mkdir()
+        for folder in (reference / "docs").iterdir():
+            if folder.name != "_home.md":
+                shutil.rmtree(folder) if folder.is_dir() else folder.unlink()
         run(reference, workers=1, persistent=False)
         assert snapshot(project) == snapshot(reference), f"after editing {rel}"
         if rel == "seeds/004.md":
             assert server.memo.reused > 0 and len(result.written) < len(snapshot(project)) // 2
+        if rel == "seeds/005.md":
+            [page] = [path for path in result.written if path.endswith(".md")]
+            assert page.startswith("articles/report-5-")
+    entries = project / ".cache" / "digest" / "articles"
+    assert len(list(entries.iterdir())) == 12  # 12 seeds, one removed, one new: no entry left behind
 
 
 def test_a_serving_generator_renders_everything_once_then_reuses(two_copies, counted) -> None:

@@ -7,12 +7,16 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+from watchdog.observers.polling import PollingObserver
+
+from digest.serve import DigestServer
 
 pytestmark = pytest.mark.slow
 
@@ -161,3 +165,79 @@ def test_rebuilds_are_dirty_and_keep_the_search_index_whole(server) -> None:
     assert server.output().count("Cleaning site directory") == 2
     assert search_pages(server) == full
     assert "Traceback" not in server.output()
+
+
+# -- watching files ---------------------------------------------------------------------------
+
+
+def watching_server(root: Path, **options) -> DigestServer:
+    return DigestServer(
+        builder=lambda: None, host="127.0.0.1", port=free_port(), root=str(root), ignore=lambda _path: False, **options
+    )
+
+
+def wants_rebuild(server: DigestServer) -> bool:
+    """Whether a file event since the last call asked for a rebuild (and forget it)."""
+    with server._rebuild_cond:
+        wanted, server._want_rebuild = server._want_rebuild, False
+    return wanted
+
+
+@pytest.fixture
+def observed(tmp_path: Path):
+    """A server watching ``seeds/`` and ``mkdocs.yml`` through the system's events (not serving)."""
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "a.txt").write_text("A\nText.\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: A\n", encoding="utf-8")
+    server = watching_server(tmp_path)
+    server.watch(str(tmp_path / "seeds"))
+    server.watch(str(tmp_path / "mkdocs.yml"))
+    assert not server.polling
+    server.observer.start()
+    time.sleep(0.2)
+    try:
+        yield server
+    finally:
+        server.observer.stop()
+        server.observer.join()
+        server.server_close()
+
+
+def test_a_file_saved_by_replacing_it_is_seen_every_time(observed, tmp_path: Path) -> None:
+    config = tmp_path / "mkdocs.yml"
+    for name in ("B", "C"):  # an editor's save: write a temporary file, rename it over the original
+        swap = tmp_path / ".mkdocs.yml.swp"
+        swap.write_text(f"site_name: {name}\n", encoding="utf-8")
+        swap.replace(config)
+        wait_for(lambda: wants_rebuild(observed), timeout=5, what=f"the save of site_name {name}")
+    (tmp_path / "serve.log").write_text("another file beside mkdocs.yml\n", encoding="utf-8")
+    time.sleep(0.5)
+    assert not wants_rebuild(observed)
+
+
+def test_reading_a_watched_file_is_not_a_change(observed, tmp_path: Path) -> None:
+    seed = tmp_path / "seeds" / "a.txt"
+    seed.read_text(encoding="utf-8")  # the system reports opening and closing it
+    time.sleep(0.5)
+    assert not wants_rebuild(observed)
+    seed.write_text("A\nOther text.\n", encoding="utf-8")
+    wait_for(lambda: wants_rebuild(observed), timeout=5, what="the edit")
+
+
+def test_a_native_observer_that_cannot_start_gives_way_to_polling(tmp_path: Path, monkeypatch, caplog) -> None:
+    server = watching_server(tmp_path)
+    server.watch(str(tmp_path))
+
+    def refuse() -> None:
+        raise OSError(28, "inotify watch limit reached")
+
+    monkeypatch.setattr(server.observer, "start", refuse)
+    thread = threading.Thread(target=server.serve)
+    thread.start()
+    try:
+        wait_for(lambda: server.polling and server.observer.is_alive(), timeout=10, what="the polling observer")
+        assert isinstance(server.observer, PollingObserver)
+        assert "polling instead" in caplog.text
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
