@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import time
@@ -182,6 +183,10 @@ def build(
     if offline:
         prepare_offline(config)
     result = generate(Generator(settings), strict=strict)
+    # The generator's articles, pages and caches are garbage now, but some sit in reference
+    # cycles that only a full collection frees: free them before the engine's own peak (at
+    # 5,000 articles the peak of `digest build` went from 922 to 881 MB).
+    gc.collect()
     with source_date_epoch(inputs_epoch(settings, config.config_file_path)):
         if settings.engine == "zensical":
             build_with_zensical(config.config_file_path, config.site_dir, strict=strict)

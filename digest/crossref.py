@@ -143,6 +143,16 @@ def article_facts(article: AnnotatedArticle) -> ArticleFacts:
     return ArticleFacts(links, frozenset(links))
 
 
+def quotes_by_speaker(articles: list[AnnotatedArticle]) -> dict[str, list[tuple[AnnotatedArticle, Quote]]]:
+    """Each speaker's attributed quotes, with their articles, in the order of ``articles``."""
+    quotes: dict[str, list[tuple[AnnotatedArticle, Quote]]] = defaultdict(list)
+    for article in articles:
+        for quote in article.quotes:
+            if quote.speaker_id is not None:
+                quotes[quote.speaker_id].append((article, quote))
+    return dict(quotes)
+
+
 def resolve(glossary: Glossary, annotated: list[AnnotatedArticle]) -> Digest:
     """Order the articles and collect backlinks, mention counts, related coverage and co-mentions.
 
@@ -160,14 +170,9 @@ def resolve(glossary: Glossary, annotated: list[AnnotatedArticle]) -> Digest:
                 backlinks[mention.entity_id].append(link)
             link.mentions.append(mention)
             counts[mention.entity_id] += 1
-    quotes: dict[str, list[tuple[AnnotatedArticle, Quote]]] = defaultdict(list)
-    for article in articles:
-        for quote in article.quotes:
-            if quote.speaker_id is not None:
-                quotes[quote.speaker_id].append((article, quote))
     return Digest(
         glossary=glossary,
-        quotes=dict(quotes),
+        quotes=quotes_by_speaker(articles),
         articles=articles,
         backlinks=backlinks,
         mention_counts=counts,
@@ -230,16 +235,10 @@ class Resolver:
             for entity_id, link in fact.links.items():
                 backlinks[entity_id].append(link)
                 counts[entity_id] += len(link.mentions)
-        quotes: dict[str, list[tuple[AnnotatedArticle, Quote]]] = defaultdict(list)
-        for article in articles:
-            for quote in article.quotes:
-                if quote.speaker_id is not None:
-                    quotes[quote.speaker_id].append((article, quote))
-
         self._update_totals(facts, added, removed)
         return Digest(
             glossary=glossary,
-            quotes=dict(quotes),
+            quotes=quotes_by_speaker(articles),
             articles=articles,
             backlinks=backlinks,
             mention_counts=counts,

@@ -1,223 +1,104 @@
-"""The annotator as it was before blocks were annotated together (main at 16b9525), kept as
-the reference that tests/test_annotate.py compares the current one with. Not used by Digest."""
+"""A plain reference annotator, for tests/test_annotate.py to compare digest.annotate with.
+
+It states the contract directly: one top-level block at a time, one text node at a time,
+``Matcher.find`` (itself checked against a reference in test_matcher.py), a loop per mention,
+and the sentence split as a loop over every candidate end. digest.annotate gets the same
+result with whole-article passes and list operations; nothing here is used by Digest.
+"""
 
 from __future__ import annotations
 
-import bisect
-import functools
-import itertools
 import re
-from collections.abc import Iterable
+from dataclasses import dataclass
 
+from digest.annotate import _ABBREVIATIONS, _CONTEXT_LIMIT, _WORD_WINDOW, HEADING_TAGS, SKIPPED_TAGS
 from digest.markup import plain_text
 from digest.matcher import Matcher
 from digest.model import AnnotatedArticle, Article, Element, Mention, Node
 
-#: Text under these tags is never annotated.
-SKIPPED_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "code", "pre", "a", "time"})
-HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-
-_CONTEXT_LIMIT = 320
-_WORD_WINDOW = 40
-
 # A sentence ends at . ! ? or … (plus closing quotes/brackets), before white space and a
-# capital, a digit or an opening quote. Abbreviations are filtered out afterwards.
+# capital, a digit or an opening quote; a period after a single letter, a dotted word or an
+# abbreviation (the last word in the 40 characters before it) does not end one.
 _SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9\u00C0-\u024F\u0400-\u04FF])")
-_ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "st",
-        "jr",
-        "sr",
-        "gen",
-        "col",
-        "lt",
-        "sgt",
-        "capt",
-        "rep",
-        "sen",
-        "gov",
-        "pres",
-        "no",
-        "vs",
-        "etc",
-        "inc",
-        "ltd",
-        "co",
-        "corp",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "approx",
-        "dept",
-        "est",
-        "fig",
-    ]
-)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Split ``text`` into sentences, returned as ``(start, end)`` offsets covering all of it.
-
-    A period after a single letter (``V. Putin``), after a dotted acronym (``U.S.``) or after a
-    common abbreviation (``Mr.``, ``Gen.``) does not end a sentence. Linear in ``len(text)``.
-    """
     bounds: list[tuple[int, int]] = []
-    append = bounds.append
     start = 0
     for match in _SENTENCE_END.finditer(text):
-        at, end = match.span()
-        if text[at] == ".":
-            # Only the word before the period matters; look at a short window, never the whole
-            # sentence so far (which would be quadratic on a long line of abbreviations).
-            before = text[max(start, at - _WORD_WINDOW) : at].rsplit(None, 1)
+        if text[match.start()] == ".":
+            before = text[max(start, match.start() - _WORD_WINDOW) : match.start()].split()
             word = before[-1].lstrip("\"“‘'(") if before else ""
             if len(word) == 1 or "." in word or word.lower() in _ABBREVIATIONS:
                 continue
-        append((start, end))
-        start = end
+        bounds.append((start, match.end()))
+        start = match.end()
     if start < len(text) or not bounds:
         bounds.append((start, len(text)))
     return bounds
 
 
-class Sentences:
-    """The sentences of one block's text, to find the context of a mention by its offset."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.bounds = split_sentences(text)
-        self.starts = [start for start, _ in self.bounds]
-        # The context of each sentence, shared by its mentions; built on first use. Index i + 1
-        # is sentence i (as bisect_right counts), None where a sentence is too long to show whole.
-        self._contexts: list[str | None] | None = None
-
-    def around(self, offset: int, length: int) -> str:
-        """The sentence holding ``offset``, or a window of it around the mention if very long."""
-        start, end = self.bounds[max(0, bisect.bisect_right(self.starts, offset) - 1)]
-        if end - start <= _CONTEXT_LIMIT:
-            return self.text[start:end].strip()
-        # Cut a window from the text directly: slicing the whole sentence for every mention
-        # would be quadratic on a megabyte-long line.
-        half = (_CONTEXT_LIMIT - length) // 2
-        lo, hi = max(start, offset - half), min(end, offset + length + half)
-        return ("…" if lo > start else "") + self.text[lo:hi].strip() + ("…" if hi < end else "")
-
-    def around_all(self, offsets: list[int], mentions: list[str]) -> list[str]:
-        """``around(offset, len(mention))`` for each mention, sharing each sentence's string."""
-        contexts = self._contexts
-        if contexts is None:
-            text = self.text
-            contexts = [text[a:b].strip() if b - a <= _CONTEXT_LIMIT else None for a, b in self.bounds]
-            contexts.insert(0, None)
-            self._contexts = contexts
-        found = list(map(contexts.__getitem__, map(bisect.bisect_right, itertools.repeat(self.starts), offsets)))
-        if None in found:  # a long sentence: a window around each of its mentions
-            found = [
-                context if context is not None else self.around(offset, len(mention))
-                for context, offset, mention in zip(found, offsets, mentions, strict=True)
-            ]
-        return found  # type: ignore[return-value]
+def sentence_around(text: str, offset: int, length: int) -> str:
+    """The sentence holding ``offset``, or a window of about 320 characters of it around the mention."""
+    start, end = next((a, b) for a, b in reversed(split_sentences(text)) if a <= offset)
+    if end - start <= _CONTEXT_LIMIT:
+        return text[start:end].strip()
+    half = (_CONTEXT_LIMIT - length) // 2
+    lo, hi = max(start, offset - half), min(end, offset + length + half)
+    return ("…" if lo > start else "") + text[lo:hi].strip() + ("…" if hi < end else "")
 
 
-# Builds a Mention at C speed from a tuple of its fields (see the note on Mention).
-_make_mention = functools.partial(tuple.__new__, Mention)
-
-
-class _BlockAnnotator:
-    """Walks one top-level block, tracking the offset into the block's plain text."""
-
-    def __init__(self, matcher: Matcher, anchor: str, text: str, seen: set[str]) -> None:
-        self.matcher = matcher
-        self.anchor = anchor
-        self.text = text
-        self._sentences: Sentences | None = None  # split on the first mention only
-        self.seen = seen
-        self.offset = 0
-        self.mentions: list[Mention] = []
-
-    def children(self, nodes: list[Node]) -> list[Node]:
-        out: list[Node] = []
-        for node in nodes:
-            if isinstance(node, str):
-                out.extend(self.text_node(node))
-            elif isinstance(node, Element):
-                out.append(self.element(node))
-            else:  # already a Mention: keep it, it still counts as text
-                self.offset += len(node.text)
+def _walk(nodes: list[Node], block: _Block) -> list[Node]:
+    out: list[Node] = []
+    for node in nodes:
+        if isinstance(node, Element):
+            if node.tag in SKIPPED_TAGS:
+                block.offset += len(plain_text(node.children))
                 out.append(node)
-        return out
+            else:
+                out.append(Element(node.tag, dict(node.attrs), _walk(node.children, block)))
+            continue
+        if isinstance(node, Mention):
+            block.offset += len(node.text)
+            out.append(node)
+            continue
+        position = 0
+        for start, end, entity_id in block.matcher.find(node) if block.matcher else []:
+            if start > position:
+                out.append(node[position:start])
+            surface = node[start:end]
+            sentence = sentence_around(block.text, block.offset + start, len(surface))
+            mention = Mention(entity_id, surface, entity_id not in block.seen, block.anchor, sentence)
+            block.seen.add(entity_id)
+            block.mentions.append(mention)
+            out.append(mention)
+            position = end
+        if position < len(node) or not node:
+            out.append(node[position:])
+        block.offset += len(node)
+    return out
 
-    def element(self, element: Element) -> Element:
-        if element.tag in SKIPPED_TAGS:
-            self.offset += len(plain_text(element.children))
-            return element
-        return Element(element.tag, dict(element.attrs), self.children(element.children))
 
-    def text_node(self, text: str) -> list[Node]:
-        """``text`` with its mentions made :class:`Mention` nodes (empty strings left out).
+@dataclass
+class _Block:
+    """What the walk of one top-level block needs and tracks."""
 
-        Works on whole lists at a time (``map``, ``zip``, slice assignment): a block has a
-        handful of mentions, and a Python loop over them would cost more than finding them.
-        """
-        parts, ids = self.matcher.split(text)
-        if not ids:
-            self.offset += len(text)
-            return [text]
-        # bounds[2i + 1] is where mention i starts in the block's text, bounds[-1] where `text` ends.
-        bounds = list(itertools.accumulate(map(len, parts), initial=self.offset))
-        self.offset = bounds[-1]
-        surfaces = parts[1::2]
-        if self._sentences is None:
-            self._sentences = Sentences(self.text)
-        sentences = self._sentences.around_all(bounds[1:-1:2], surfaces)
-        # `first`: the first mention of an entity in the article. New entities are few, so
-        # mark each one's first index rather than test every mention.
-        new = set(ids).difference(self.seen)
-        firsts: Iterable[bool] = itertools.repeat(False)
-        if new:
-            firsts = [False] * len(ids)
-            for entity_id in new:
-                firsts[ids.index(entity_id)] = True
-            self.seen.update(new)
-        mentions = list(
-            map(_make_mention, zip(ids, surfaces, firsts, itertools.repeat(self.anchor), sentences, strict=False))
-        )
-        self.mentions += mentions
-        parts[1::2] = mentions
-        return list(filter(None, parts))  # a Mention is a non-empty tuple: only "" goes
+    matcher: Matcher
+    text: str  # the block's plain text, where sentences are found
+    anchor: str
+    seen: set[str]  # entities mentioned earlier in the article
+    mentions: list[Mention]  # the article's, in reading order
+    offset: int = 0  # where the walk is in ``text``
 
 
 def annotate(article: Article, matcher: Matcher) -> AnnotatedArticle:
-    """Return ``article`` with its mentions marked; the input article is not modified."""
     seen: set[str] = set()
-    body: list[Element] = []
     mentions: list[Mention] = []
-    for index, block in enumerate(article.body, start=1):
-        if block.tag in HEADING_TAGS:
-            body.append(block)
+    body: list[Element] = []
+    for index, element in enumerate(article.body, start=1):
+        if element.tag in HEADING_TAGS:
+            body.append(element)
             continue
-        anchor = f"P{index}"
-        nodes = block.children
-        if len(nodes) == 1 and type(nodes[0]) is str:  # the usual paragraph: one text node
-            walker = _BlockAnnotator(matcher, anchor, nodes[0], seen)
-            children = walker.text_node(nodes[0]) if matcher else [nodes[0]]
-        else:
-            walker = _BlockAnnotator(matcher, anchor, plain_text(nodes), seen)
-            children = walker.children(nodes) if matcher else list(nodes)
-        body.append(Element(block.tag, {**block.attrs, "id": anchor}, children))
-        mentions.extend(walker.mentions)
+        block = _Block(matcher, plain_text(element.children), f"P{index}", seen, mentions)
+        body.append(Element(element.tag, {**element.attrs, "id": block.anchor}, _walk(element.children, block)))
     return AnnotatedArticle(article=article, body=body, mentions=mentions)
