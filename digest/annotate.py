@@ -15,8 +15,8 @@ slugs are always lower-case, so they can never collide with a heading's id.
 from __future__ import annotations
 
 import bisect
-import functools
 import itertools
+import operator
 import re
 from collections.abc import Iterable
 
@@ -87,20 +87,23 @@ _ABBREVIATIONS = frozenset(
 # behind it from there (lookbehinds are the costly part: the cheapest to refute go first).
 # - _MAYBE_SHORT: the period at most one character after a boundary (white space, an opening
 #   quote, a block separator, the start of the text), or right after an abbreviation (in any
-#   case) that follows a boundary;
+#   case) that follows a boundary. A first lookbehind on the two characters before the period
+#   (the last two letters of some abbreviation) turns most periods away before the one
+#   lookbehind per abbreviation length;
 # - _MAYBE_DOTTED: a period with another at most 39 non-space characters before it (the window
 #   holds the 40 characters before a period); the later one is at the end of group 1.
 # (\x00-\x08: every character that Matcher.separator can be.)
 _NOT_BOUNDARY = "[^\\s\"“‘'(\x00-\x08]"
 _MAYBE_SHORT = re.compile(
     f"\\.(?:(?<!{_NOT_BOUNDARY}{_NOT_BOUNDARY}\\.)"
+    f"|(?<=(?ai:{'|'.join(sorted({w[-2:] for w in _ABBREVIATIONS}))})\\.)(?:"
     # For each length: an abbreviation of that length before the period (ASCII case-insensitive
     # is exact: no other character lower-cases to a letter of one), after a boundary.
-    + "".join(
-        f"|(?<=(?ai:{'|'.join(w for w in sorted(_ABBREVIATIONS) if len(w) == n)})\\.)(?<!{_NOT_BOUNDARY}\\S{{{n}}}\\.)"
+    + "|".join(
+        f"(?<=(?ai:{'|'.join(w for w in sorted(_ABBREVIATIONS) if len(w) == n)})\\.)(?<!{_NOT_BOUNDARY}\\S{{{n}}}\\.)"
         for n in sorted({len(w) for w in _ABBREVIATIONS})
     )
-    + ")"
+    + "))"
 )
 _MAYBE_DOTTED = re.compile(f"\\.(?=([^\\s.]{{0,{_WORD_WINDOW - 1}}})\\.)")
 # _SENTENCE_END, one pattern per end mark: `re` finds a pattern's first character much faster
@@ -219,8 +222,11 @@ class Sentences:
         return found  # type: ignore[return-value]
 
 
-# Builds a Mention at C speed from a tuple of its fields (see the note on Mention).
-_make_mention = functools.partial(tuple.__new__, Mention)
+def _make_mentions(fields: Iterable[tuple[str, str, bool, str, str]]) -> list[Mention]:
+    """A :class:`Mention` from each tuple of its fields, built at C speed (see the note on
+    Mention): ``map`` calls ``tuple.__new__`` directly, which a ``functools.partial`` would
+    wrap in one more call per mention."""
+    return list(map(tuple.__new__, itertools.repeat(Mention), fields))  # type: ignore[arg-type]
 
 
 class _BlockAnnotator:
@@ -270,18 +276,8 @@ class _BlockAnnotator:
         if self._sentences is None:
             self._sentences = Sentences(self.text)
         sentences = self._sentences.around_all(bounds[1:-1:2], surfaces)
-        # `first`: the first mention of an entity in the article. New entities are few, so
-        # mark each one's first index rather than test every mention.
-        new = set(ids).difference(self.seen)
-        firsts: Iterable[bool] = itertools.repeat(False)
-        if new:
-            firsts = [False] * len(ids)
-            for entity_id in new:
-                firsts[ids.index(entity_id)] = True
-            self.seen.update(new)
-        mentions = list(
-            map(_make_mention, zip(ids, surfaces, firsts, itertools.repeat(self.anchor), sentences, strict=False))
-        )
+        firsts = _first_flags(ids, self.seen)
+        mentions = _make_mentions(zip(ids, surfaces, firsts, itertools.repeat(self.anchor), sentences, strict=False))
         self.mentions += mentions
         parts[1::2] = mentions
         return list(filter(None, parts))  # a Mention is a non-empty tuple: only "" goes
@@ -335,12 +331,15 @@ def _annotate_run(
         offsets = bounds[1:-1:2]
         surfaces = parts[1::2]
         block_starts = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
-        anchors = [anchor for anchor, _ in blocks]
-        anchor_of = map(anchors.__getitem__, map(bisect.bisect_right, itertools.repeat(block_starts[1:]), offsets))
+        # Each block's anchor, repeated for its mentions: the mentions before block k's end are
+        # counted (those starting before its successor does) by a search per block, not one per
+        # mention (several times as many).
+        mentions_before = [*map(bisect.bisect_left, itertools.repeat(offsets), block_starts[1:]), len(offsets)]
+        per_block = map(operator.sub, mentions_before, [0, *mentions_before[:-1]])
+        anchor_of = itertools.chain.from_iterable(map(itertools.repeat, [anchor for anchor, _ in blocks], per_block))
         contexts = Sentences(text, separator, block_starts).around_all(offsets, surfaces)
-        new_mentions = list(
-            map(_make_mention, zip(ids, surfaces, _first_flags(ids, seen), anchor_of, contexts, strict=False))
-        )
+        firsts = _first_flags(ids, seen)
+        new_mentions = _make_mentions(zip(ids, surfaces, firsts, anchor_of, contexts, strict=False))
         mentions += new_mentions
         parts[1::2] = new_mentions
         children_of = _cut(parts, bounds, texts, block_starts) if len(blocks) > 1 else [list(filter(None, parts))]
