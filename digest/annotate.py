@@ -15,10 +15,11 @@ slugs are always lower-case, so they can never collide with a heading's id.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import operator
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from digest.markup import plain_text
 from digest.matcher import Matcher
@@ -82,29 +83,17 @@ _ABBREVIATIONS = frozenset(
 
 
 # Every period that might not end a sentence (see _ends_sentence) is found at C speed, and
-# only those are checked exactly; most sentences end after an ordinary word. Both patterns
-# start with the period itself, so that `re` skips from one period to the next, and look
-# behind it from there (lookbehinds are the costly part: the cheapest to refute go first).
-# - _MAYBE_SHORT: the period at most one character after a boundary (white space, an opening
-#   quote, a block separator, the start of the text), or right after an abbreviation (in any
-#   case) that follows a boundary. A first lookbehind on the two characters before the period
-#   (the last two letters of some abbreviation) turns most periods away before the one
-#   lookbehind per abbreviation length;
+# only those are checked exactly; most sentences end after an ordinary word.
+# - Short (_maybe_short): unless the two characters before a period that ends a sentence by
+#   _SENTENCE_END are both alphanumeric (so the word before it is not a single letter, and
+#   reaches back no further, as no opening quote, separator or white space is alphanumeric) and
+#   are not, lowered, the last two letters of an abbreviation. The pairs before all periods are
+#   cut out and tested together (a join, a set operation); a lookbehind at every period costs
+#   twice as much.
 # - _MAYBE_DOTTED: a period with another at most 39 non-space characters before it (the window
 #   holds the 40 characters before a period); the later one is at the end of group 1.
-# (\x00-\x08: every character that Matcher.separator can be.)
-_NOT_BOUNDARY = "[^\\s\"“‘'(\x00-\x08]"
-_MAYBE_SHORT = re.compile(
-    f"\\.(?:(?<!{_NOT_BOUNDARY}{_NOT_BOUNDARY}\\.)"
-    f"|(?<=(?ai:{'|'.join(sorted({w[-2:] for w in _ABBREVIATIONS}))})\\.)(?:"
-    # For each length: an abbreviation of that length before the period (ASCII case-insensitive
-    # is exact: no other character lower-cases to a letter of one), after a boundary.
-    + "|".join(
-        f"(?<=(?ai:{'|'.join(w for w in sorted(_ABBREVIATIONS) if len(w) == n)})\\.)(?<!{_NOT_BOUNDARY}\\S{{{n}}}\\.)"
-        for n in sorted({len(w) for w in _ABBREVIATIONS})
-    )
-    + "))"
-)
+_ABBREVIATION_TAILS = frozenset(word[-2:] for word in _ABBREVIATIONS)
+_NOT_ALPHANUMERIC = re.compile(r"[\W_]")  # \w is str.isalnum() per character, and "_"
 _MAYBE_DOTTED = re.compile(f"\\.(?=([^\\s.]{{0,{_WORD_WINDOW - 1}}})\\.)")
 # _SENTENCE_END, one pattern per end mark: `re` finds a pattern's first character much faster
 # when it is a literal than a class. Their matches never overlap (a match holds no other end
@@ -136,30 +125,47 @@ def _sentence_ends(text: str, separator: str | None = None) -> list[int]:
     would give alone, in the joined text's offsets (no sentence end touches a separator, which
     is not white space, and :func:`_ends_sentence` cuts the word before a period at one).
     """
-    matches: list[re.Match[str]] = []
-    kinds = 0
-    for mark, pattern in _SENTENCE_ENDS.items():
-        if mark in text:
-            matches += pattern.finditer(text)
-            kinds += 1
-    if kinds > 1:
+    periods: list[re.Match[str]] = list(_SENTENCE_ENDS["."].finditer(text)) if "." in text else []
+    matches = periods
+    if "!" in text or "?" in text or "…" in text:
+        matches = periods.copy()
+        for mark in "!?…":
+            if mark in text:
+                matches += _SENTENCE_ENDS[mark].finditer(text)
         matches.sort(key=re.Match.start)
     ends = list(map(re.Match.end, matches))
-    if "." not in text:
+    if not periods:
         return ends
-    doubtful: Iterable[int]
-    if separator is not None and separator > "\x08":  # not a boundary to _MAYBE_SHORT
-        doubtful = [m.start() for m in matches if text[m.start()] == "."]
-    else:
-        doubtful = {
-            *map(re.Match.start, _MAYBE_SHORT.finditer(text)),
-            *map(re.Match.end, _MAYBE_DOTTED.finditer(text), itertools.repeat(1)),
-        }
+    at = list(map(re.Match.start, periods))
+    doubtful = {*map(re.Match.end, _MAYBE_DOTTED.finditer(text), itertools.repeat(1)), *_maybe_short(text, at)}
     if not doubtful:
         return ends
-    starts = dict(zip(map(re.Match.start, matches), ends, strict=True))
-    not_ends = {starts[at] for at in doubtful if at in starts and not _ends_sentence(text, at, separator)}
+    # Each doubtful period (a few) looked up among the matches, rather than a map of them all.
+    starts = at if matches is periods else list(map(re.Match.start, matches))
+    not_ends = set()
+    for period in doubtful:
+        index = bisect.bisect_left(starts, period)
+        if index < len(starts) and starts[index] == period and not _ends_sentence(text, period, separator):
+            not_ends.add(ends[index])
     return [end for end in ends if end not in not_ends] if not_ends else ends
+
+
+def _maybe_short(text: str, periods: list[int]) -> list[int]:
+    """The ``periods`` (offsets into ``text``, ascending) that may end a short word or an
+    abbreviation: a superset of those that do, found at C speed (see _ABBREVIATION_TAILS)."""
+    first = bisect.bisect_left(periods, 2)  # a period at 0 or 1 has no pair: doubtful
+    rest = periods[first:]
+    pairs = list(map(text.__getitem__, map(slice, map(operator.sub, rest, itertools.repeat(2)), rest)))
+    joined = "".join(pairs)
+    doubtful: set[int] = set()
+    if not joined.isalnum():
+        doubtful.update(offset // 2 for offset in map(re.Match.start, _NOT_ALPHANUMERIC.finditer(joined)))
+    lowered = "|".join(pairs).lower().split("|")
+    if len(lowered) != len(pairs):  # a "|" in a pair: they no longer line up, check them all
+        return periods
+    if not _ABBREVIATION_TAILS.isdisjoint(lowered):
+        doubtful.update(i for i, pair in enumerate(lowered) if pair in _ABBREVIATION_TAILS)
+    return [*periods[:first], *map(rest.__getitem__, doubtful)]
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -176,27 +182,32 @@ class Sentences:
     """The sentences of one block's text, to find the context of a mention by its offset.
 
     ``text`` may be several blocks joined by ``separator``, the second block starting at
-    ``block_starts[1]`` and so on: each block's sentences are then what it would have alone, and
-    each separator is a sentence of its own (holding no mention), so none crosses a block's edge.
+    ``block_starts[1]`` and so on: each block's sentences are then what it would have alone (a
+    block's last sentence ends before the separator), so none crosses a block's edge.
+    Sentence ``i`` is ``text[starts[i]:ends[i]]``.
     """
 
     def __init__(self, text: str, separator: str | None = None, block_starts: list[int] | None = None) -> None:
         self.text = text
         starts = [0, *_sentence_ends(text, separator)]
+        ends = [*starts[1:], len(text)]
         if block_starts is not None and len(block_starts) > 1:
-            # No sentence end falls on a separator or just after one (it is not white space).
+            # No sentence end falls on a separator or just after one (it is not white space),
+            # so each block start is a new start; the sentence before it ends at the separator.
             starts += block_starts[1:]
-            starts += [start - 1 for start in block_starts[1:]]
             starts.sort()
+            after = starts[1:]
+            ends = [*map(operator.sub, after, map(frozenset(block_starts).__contains__, after)), len(text)]
         self.starts = starts
-        self.bounds = list(zip(starts, [*starts[1:], len(text)], strict=True))
+        self.ends = ends
         # The context of each sentence, shared by its mentions; built on first use. Index i + 1
         # is sentence i (as bisect_right counts), None where a sentence is too long to show whole.
         self._contexts: list[str | None] | None = None
 
     def around(self, offset: int, length: int) -> str:
         """The sentence holding ``offset``, or a window of it around the mention if very long."""
-        start, end = self.bounds[max(0, bisect.bisect_right(self.starts, offset) - 1)]
+        index = max(0, bisect.bisect_right(self.starts, offset) - 1)
+        start, end = self.starts[index], self.ends[index]
         if end - start <= _CONTEXT_LIMIT:
             return self.text[start:end].strip()
         # Cut a window from the text directly: slicing the whole sentence for every mention
@@ -205,14 +216,20 @@ class Sentences:
         lo, hi = max(start, offset - half), min(end, offset + length + half)
         return ("…" if lo > start else "") + self.text[lo:hi].strip() + ("…" if hi < end else "")
 
+    def _all_contexts(self) -> list[str | None]:
+        """Each sentence's context, after a leading None (see ``_contexts``)."""
+        text = self.text
+        contexts = [
+            text[a:b].strip() if b - a <= _CONTEXT_LIMIT else None for a, b in zip(self.starts, self.ends, strict=True)
+        ]
+        contexts.insert(0, None)
+        return contexts
+
     def around_all(self, offsets: list[int], mentions: list[str]) -> list[str]:
         """``around(offset, len(mention))`` for each mention, sharing each sentence's string."""
         contexts = self._contexts
         if contexts is None:
-            text = self.text
-            contexts = [text[a:b].strip() if b - a <= _CONTEXT_LIMIT else None for a, b in self.bounds]
-            contexts.insert(0, None)
-            self._contexts = contexts
+            contexts = self._contexts = self._all_contexts()
         found = list(map(contexts.__getitem__, map(bisect.bisect_right, itertools.repeat(self.starts), offsets)))
         if None in found:  # a long sentence: a window around each of its mentions
             found = [
@@ -300,27 +317,37 @@ def _first_flags(ids: list[str], seen: set[str]) -> Iterable[bool]:
 
 
 def _annotate_run(
-    blocks: list[tuple[str, Element]], matcher: Matcher, seen: set[str], mentions: list[Mention]
+    anchors: Sequence[str],
+    blocks: list[Element],
+    texts: list[str],
+    matcher: Matcher,
+    seen: set[str],
+    mentions: list[Mention],
 ) -> list[Element]:
     """Annotate blocks that are each a single text node, in one pass: the blocks annotated.
 
-    ``blocks`` holds ``(anchor, block)`` pairs in reading order. The texts are joined by the
-    matcher's separator and split, sentence-split and turned into mentions as one text (a few
-    calls per article rather than per paragraph, which is what made annotating slow), then cut
-    back into blocks; the result is what annotating each block on its own gives, because the
-    separator behaves like the end of a text for both the matcher and the sentence splitter.
-    The mentions found are appended to ``mentions``; ``seen`` is updated.
+    ``blocks`` are in reading order, ``anchors[k]`` the anchor of ``blocks[k]`` and ``texts[k]``
+    its text. The texts are
+    joined by the matcher's separator and split, sentence-split and turned into mentions as one
+    text (a few calls per article rather than per paragraph, which is what made annotating
+    slow), then cut back into blocks; the result is what annotating each block on its own
+    gives (:func:`_annotate_block`), because the separator behaves like the end of a text for
+    both the matcher and the sentence splitter. The mentions found are appended to
+    ``mentions``; ``seen`` is updated.
     """
-    texts: list[str] = [block.children[0] for _, block in blocks]  # type: ignore[misc]
     separator = matcher.separator
     if len(blocks) == 1:
         separator = None  # nothing joined: the text may hold the character, as any other
         text = texts[0]
     else:
-        text = separator.join(texts) if separator is not None else ""
-        if separator is None or text.count(separator) != len(texts) - 1:
+        # (`in` looks for one character at C speed, far faster than counting them in the join.)
+        if separator is None or any(map(operator.contains, texts, itertools.repeat(separator))):
             # A text holds the separator (or there is none): one block at a time, in order.
-            return [element for pair in blocks for element in _annotate_run([pair], matcher, seen, mentions)]
+            return [
+                _annotate_block(anchor, block, matcher, seen, mentions)
+                for anchor, block in zip(anchors, blocks, strict=True)
+            ]
+        text = separator.join(texts)
     parts, ids = matcher.split(text)
     children_of: list[list[Node]]
     if not ids:
@@ -330,23 +357,23 @@ def _annotate_run(
         bounds = list(itertools.accumulate(map(len, parts), initial=0))
         offsets = bounds[1:-1:2]
         surfaces = parts[1::2]
-        block_starts = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+        block_starts = list(
+            itertools.accumulate(map(operator.add, map(len, texts[:-1]), itertools.repeat(1)), initial=0)
+        )
         # Each block's anchor, repeated for its mentions: the mentions before block k's end are
         # counted (those starting before its successor does) by a search per block, not one per
         # mention (several times as many).
         mentions_before = [*map(bisect.bisect_left, itertools.repeat(offsets), block_starts[1:]), len(offsets)]
         per_block = map(operator.sub, mentions_before, [0, *mentions_before[:-1]])
-        anchor_of = itertools.chain.from_iterable(map(itertools.repeat, [anchor for anchor, _ in blocks], per_block))
+        anchor_of = itertools.chain.from_iterable(map(itertools.repeat, anchors, per_block))
         contexts = Sentences(text, separator, block_starts).around_all(offsets, surfaces)
         firsts = _first_flags(ids, seen)
         new_mentions = _make_mentions(zip(ids, surfaces, firsts, anchor_of, contexts, strict=False))
         mentions += new_mentions
         parts[1::2] = new_mentions
         children_of = _cut(parts, bounds, texts, block_starts) if len(blocks) > 1 else [list(filter(None, parts))]
-    return [
-        Element(block.tag, {**block.attrs, "id": anchor}, children)
-        for (anchor, block), children in zip(blocks, children_of, strict=True)
-    ]
+    with_ids = map(operator.or_, map(_ATTRS, blocks), map(dict.fromkeys, itertools.repeat(("id",)), anchors))
+    return list(map(Element, map(_TAG, blocks), with_ids, children_of))
 
 
 def _cut(parts: list[Node], bounds: list[int], texts: list[str], block_starts: list[int]) -> list[list[Node]]:
@@ -373,32 +400,83 @@ def _cut(parts: list[Node], bounds: list[int], texts: list[str], block_starts: l
     return out
 
 
+_ONLY_CHILD = operator.itemgetter(0)
+_TAG = operator.attrgetter("tag")
+_ATTRS = operator.attrgetter("attrs")
+_CHILDREN = operator.attrgetter("children")
+
+
+def _annotate_block(anchor: str, block: Element, matcher: Matcher, seen: set[str], mentions: list[Mention]) -> Element:
+    """One top-level block annotated by walking its tree (any children: markup, nested blocks)."""
+    walker = _BlockAnnotator(matcher, anchor, plain_text(block.children), seen)
+    children = walker.children(block.children) if matcher else list(block.children)
+    mentions += walker.mentions
+    return Element(block.tag, {**block.attrs, "id": anchor}, children)
+
+
+# What annotate does with each kind of top-level block.
+_HEADING, _SINGLE_TEXT, _OTHER = 0, 1, 2
+
+
+def _only_texts(body: list[Element]) -> list[str] | None:
+    """The texts of ``body``'s blocks if every one is a single text and none a heading (the
+    usual article, all paragraphs, annotated in one run), else None. Tested with ``map`` and
+    sets, at C speed."""
+    children = list(map(_CHILDREN, body))
+    if not HEADING_TAGS.isdisjoint(map(_TAG, body)) or set(map(len, children)) != {1}:
+        return None
+    texts = list(map(_ONLY_CHILD, children))
+    return texts if set(map(type, texts)) == {str} else None
+
+
+@functools.lru_cache(maxsize=256)
+def _anchors(count: int) -> tuple[str, ...]:
+    """The anchors of an article's ``count`` blocks: block i (from 0) has P{i + 1}; headings
+    are counted, though they get none. Cached: articles have the same few lengths."""
+    return tuple(f"P{index}" for index in range(1, count + 1))
+
+
 def annotate(article: Article, matcher: Matcher) -> AnnotatedArticle:
     """Return ``article`` with its mentions marked; the input article is not modified."""
+    body = article.body
     seen: set[str] = set()
-    body: list[Element] = []
     mentions: list[Mention] = []
-    run: list[tuple[str, Element]] = []  # consecutive single-text blocks, annotated together
+    anchors = _anchors(len(body))
     annotating = bool(matcher)
-    for index, block in enumerate(article.body, start=1):
-        if block.tag in HEADING_TAGS:
-            if run:
-                body += _annotate_run(run, matcher, seen, mentions)
-                run = []
-            body.append(block)
-            continue
-        anchor = f"P{index}"
-        nodes = block.children
-        if len(nodes) == 1 and type(nodes[0]) is str and annotating:  # the usual paragraph: one text node
-            run.append((anchor, block))
-            continue
-        if run:
-            body += _annotate_run(run, matcher, seen, mentions)
-            run = []
-        walker = _BlockAnnotator(matcher, anchor, plain_text(nodes), seen)
-        children = walker.children(nodes) if annotating else list(nodes)
-        body.append(Element(block.tag, {**block.attrs, "id": anchor}, children))
-        mentions.extend(walker.mentions)
-    if run:
-        body += _annotate_run(run, matcher, seen, mentions)
-    return AnnotatedArticle(article=article, body=body, mentions=mentions)
+    texts = _only_texts(body) if annotating else None
+    if texts is not None:
+        return AnnotatedArticle(
+            article=article, body=_annotate_run(anchors, body, texts, matcher, seen, mentions), mentions=mentions
+        )
+    # Else by runs of blocks of one kind: headings (left as they are), single texts (annotated
+    # in one run, as above) and the others (each walked alone); with nothing to find, every
+    # block is walked (its id added, its children copied).
+    kinds = [
+        _HEADING
+        if block.tag in HEADING_TAGS
+        else _SINGLE_TEXT
+        if annotating and len(block.children) == 1 and type(block.children[0]) is str
+        else _OTHER
+        for block in body
+    ]
+    out: list[Element] = []
+    start = 0
+    for kind, group in itertools.groupby(kinds):
+        end = start + len(list(group))
+        if kind == _HEADING:
+            out += body[start:end]
+        elif kind == _SINGLE_TEXT:
+            blocks = body[start:end]
+            texts = list(map(_ONLY_CHILD, map(_CHILDREN, blocks)))
+            out += _annotate_run(anchors[start:end], blocks, texts, matcher, seen, mentions)
+        else:
+            out += map(
+                _annotate_block,
+                anchors[start:end],
+                body[start:end],
+                itertools.repeat(matcher),
+                itertools.repeat(seen),
+                itertools.repeat(mentions),
+            )
+        start = end
+    return AnnotatedArticle(article=article, body=out, mentions=mentions)

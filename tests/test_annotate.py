@@ -148,7 +148,8 @@ def test_long_sentence_context_is_a_window_around_the_mention() -> None:
 _SENTENCE_ALPHABET = st.sampled_from(
     [
         *"aAbMx.!?…\"“”‘’'()[] \n\x00\x01",
-        *(" Mr", "Mr.", " U.S.", "St.", "MR", " approx", "ſt", "Ms. ", "e.g. "),
+        *(" Mr", "Mr.", " U.S.", "St.", "MR", " approx", "ſt", "Ms. ", "e.g. ", "5", "_"),
+        *("İ", "|", "K"),  # lowered to two characters; the prefilter's own joiner; Kelvin sign
         *("x" * 9, "x" * 38, "x" * 39),  # long words: dots and boundaries at the edge of the 40-character window
     ]
 )
@@ -195,6 +196,23 @@ def test_sentences_of_joined_blocks_are_each_block_s(texts: list[str]) -> None:
 def test_a_long_word_cut_by_the_window_is_still_checked() -> None:
     text = "x" * 30 + '"' * 39 + "M. Then"  # the window is 39 quotes and M: a single letter
     assert split_sentences(text) == annotate_reference.split_sentences(text) == [(0, len(text))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("A x|. Then Mr. Kursk. B", id="joiner-in-a-pair-then-an-abbreviation"),
+        pytest.param("A |. B |. C Mr. D", id="joiner-alone"),
+        pytest.param("A İ. Then x. Mr. Kursk. B", id="pair-lowers-to-three-characters"),
+        pytest.param("A xİ. Then Mr. Kursk. B", id="two-letter-pair-lowers-to-three"),
+        pytest.param(". A. B MR. C", id="periods-at-0-and-1"),
+        pytest.param("x5. A x_. B", id="digit-and-underscore"),
+    ],
+)
+def test_the_prefilter_s_edge_cases_match_the_reference(text: str) -> None:
+    """The pairs before the periods are joined with "|", lowered and split again: a "|" in a pair
+    means every period is checked; a pair that lowers to three characters is no abbreviation's."""
+    assert split_sentences(text) == annotate_reference.split_sentences(text)
 
 
 @pytest.mark.parametrize("between", [0, 1, 37, 38, 39, 40, 41])
@@ -244,8 +262,8 @@ def test_annotate_matches_the_per_block_reference(body: list[Element], glossary:
     assert annotate(article, matcher) == annotate_reference.annotate(article, matcher)
 
 
-def test_every_possible_separator_is_a_boundary_to_the_sentence_prefilter() -> None:
-    from digest.annotate import _NOT_BOUNDARY
+def test_no_possible_separator_is_alphanumeric_to_the_sentence_prefilter() -> None:
+    """_maybe_short trusts two alphanumeric characters before a period to be one word's."""
     from digest.matcher import _SEPARATORS
 
-    assert not any(re.fullmatch(_NOT_BOUNDARY, ch) for ch in _SEPARATORS)
+    assert not any(ch.isalnum() or re.fullmatch(r"\w", ch) for ch in _SEPARATORS)
