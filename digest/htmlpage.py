@@ -64,7 +64,7 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag, XMLParsedAsHTMLWar
 from digest.ingest import decode
 from digest.markup import plain_text
 from digest.model import Article, Element, Location, Node, Problem
-from digest.textformat import collapse_spaces, normalize_text, parse_date, safe_href, strip_controls
+from digest.textformat import collapse_spaces, find_date, normalize_text, parse_date, safe_href, strip_controls
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -318,14 +318,13 @@ def _strip_site_name(title: str, source: str | None, url: str | None) -> str:
 
 
 def _read_date(text: str) -> dt.date | None:
-    """A machine date (ISO, possibly with a time, fraction or zone) or one a person wrote."""
+    """A machine date (ISO, possibly with a time, fraction or zone) or one a person wrote,
+    possibly among a weekday, a time and a zone (see :func:`find_date`)."""
     text = collapse_spaces(text)
-    if (when := parse_date(text)) is not None:
-        return when
     # "2024-11-17T09:30:00.0000000Z", "2024-11-17 09:30:00 UTC": the date part is all we use.
     if re.match(r"\d{4}-\d{2}-\d{2}(?:[T ]|$)", text):
         return parse_date(text[:10])
-    return None
+    return find_date(text)
 
 
 def _time_datetime(scope: Tag) -> str | None:
@@ -754,6 +753,11 @@ class _Converter:
         ]
         if not rows:
             return []
+        cells = [c for row in rows for c in row.children if isinstance(c, Element)]
+        if len(cells) == 1 or any(_is_layout_cell(cell) for cell in cells):
+            # A layout table (a page's columns, a box around a pull quote): its content, in
+            # reading order, rather than the article inside a table cell.
+            return [block for cell in cells for block in _as_blocks(cell.children)]
         # Leading rows of header cells only are the table head.
         head = 0
         while head < len(rows) and all(isinstance(c, str) or c.tag == "th" for c in rows[head].children):
@@ -772,6 +776,16 @@ class _Converter:
             except ValueError:
                 return None
         return safe_href(raw)
+
+
+def _is_layout_cell(cell: Element) -> bool:
+    """Whether a table cell holds what no data cell does: a heading, a table, or two or more
+    paragraphs or lists (a data cell's text may come wrapped in one ``<p>``)."""
+    blocks = [n for n in cell.children if isinstance(n, Element) and n.tag in _BLOCK_RESULT]
+    return len(blocks) >= 2 or any(n.tag in _LAYOUT_ONLY for n in blocks)
+
+
+_LAYOUT_ONLY = frozenset({"h2", "h3", "h4", "h5", "h6", "table"})
 
 
 def _text(text: str | None) -> list[Node]:

@@ -185,6 +185,42 @@ def parse_date(text: str) -> dt.date | None:
         return None
 
 
+# A day, month name and year (either order) anywhere in a longer text, as whole words.
+_DATE_IN_TEXT_RE = re.compile(
+    r"\b(?:(?P<day1>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month1>[A-Za-z]{3,9})\.?,?"
+    r"|(?P<month2>[A-Za-z]{3,9})\.?\s+(?P<day2>\d{1,2})(?:st|nd|rd|th)?,?)\s+(?P<year>\d{4})\b"
+)
+_SLASHED_YEAR_FIRST_RE = re.compile(r"\b(\d{4})/(\d{1,2})/(\d{1,2})\b")
+
+
+def find_date(text: str) -> dt.date | None:
+    """The date in a machine-written date text of a web page, ``None`` if there is none.
+
+    What :func:`parse_date` accepts, and also a day, an English month name and a year (in either
+    order) among the weekday, time and zone that pages put around them (``Mon, 18 Nov 2019
+    16:07:38 -0600``, ``Tue Nov 19 2019 03:05:46 GMT+0000``, ``01:38:07 PM IST Nov 20, 2019``,
+    ``November 19, 2019, 07:47 PM EST``), or ``2019/11/19``. The date is the one written (no
+    time zone conversion). All-number dates with the day and month in doubt (``11/12/2019``) are
+    not guessed. For the date fields of saved pages only: a person's date in front matter goes
+    through the stricter :func:`parse_date`, so that a typo is reported rather than guessed at.
+    """
+    if (when := parse_date(text)) is not None:
+        return when
+    for match in _DATE_IN_TEXT_RE.finditer(text):
+        month = _MONTHS.get((match["month1"] or match["month2"]).lower())
+        if month is not None:
+            try:
+                return dt.date(int(match["year"]), month, int(match["day1"] or match["day2"]))
+            except ValueError:  # November 31
+                return None
+    if match := _SLASHED_YEAR_FIRST_RE.search(text):
+        try:
+            return dt.date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            return None
+    return None
+
+
 def _weighted_length(text: str) -> int:
     """Length of ``text`` as X counts it for the 280-character limit: every URL costs 23."""
     return len(_URL_RE.sub("x" * 23, text))

@@ -418,6 +418,54 @@ def test_soup_pass_when_the_extractor_finds_only_the_headline(extraction: Extrac
     assert (texts(article.body) if article else []) == paragraphs
 
 
+def converted(html: str) -> list[Element]:
+    """Our blocks for an HTML fragment, by the converter both extraction passes end in."""
+    import lxml.html
+
+    from digest.htmlpage import _Converter
+
+    return _Converter(None).blocks(lxml.html.fragment_fromstring(html, create_parent="div"))
+
+
+LONG = "The launch slipped again, the agency said on Monday, citing tests of the core stage."
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        pytest.param(
+            f"<table><tr><td>menu</td><td><h2>Headline</h2><p>{LONG}</p><p>Second.</p></td></tr></table>",
+            [("p", "menu"), ("h2", "Headline"), ("p", LONG), ("p", "Second.")],
+            id="page-columns",
+        ),
+        pytest.param(
+            f"<table><tr><td><p>{LONG}</p></td></tr></table>", [("p", LONG)], id="one-cell-box-around-a-quote"
+        ),
+        pytest.param(
+            "<table><tr><td><table><tr><th>Team</th><th>Pts</th></tr><tr><td>A</td><td>3</td></tr></table>"
+            "</td><td><p>One.</p><p>Two.</p></td></tr></table>",
+            [("table", "Team\nPts\nA\n3"), ("p", "One."), ("p", "Two.")],
+            id="data-table-inside-a-layout-table-stays",
+        ),
+    ],
+)
+def test_layout_tables_give_their_content(html: str, expected: list[tuple[str, str]]) -> None:
+    """Old sites lay a page out in a table: the article must not end up inside one cell."""
+    assert [(block.tag, plain_text(block.children)) for block in converted(html)] == expected
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<table><tr><th>Team</th><th>Pts</th></tr><tr><td>A</td><td>3</td></tr></table>",
+        "<table><tr><td><p>Wrapped</p></td><td><p>cells</p></td></tr><tr><td>x</td><td>y</td></tr></table>",
+    ],
+)
+def test_data_tables_stay_tables(html: str) -> None:
+    [block] = converted(html)
+    assert block.tag == "table"
+
+
 def test_xhtml_page_with_an_xml_declaration() -> None:
     page = f'<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><body><h1>X</h1>{FILLER}</body></html>'
     article, problems = parse_html(page.encode(), "seeds/x.xhtml.html")
@@ -690,6 +738,20 @@ def ld(data: object) -> str:
 def test_metadata(head: str, body: str, expected: dict[str, object]) -> None:
     fields, warnings = meta_of(head, body)
     assert fields == expected
+    assert warnings == []
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        ("<meta property='article:published_time' content='Mon, 18 Nov 2019 16:07:38 -0600'>", "2019-11-18"),
+        ("<meta name='date' content='01:38:07 PM IST Nov 20, 2019'>", "2019-11-20"),
+        ("<meta name='DC.date' content='2019-11-19T03:05:46.0000000Z'>", "2019-11-19"),
+    ],
+)
+def test_dates_among_weekday_time_and_zone_are_read(head: str, expected: str) -> None:
+    fields, warnings = meta_of(head)
+    assert fields["date"].isoformat() == expected  # type: ignore[attr-defined]
     assert warnings == []
 
 
