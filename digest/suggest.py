@@ -55,6 +55,7 @@ __all__ = [
     "article_texts",
     "description_sentence",
     "distinct_aliases",
+    "reads_as_english",
     "suggest",
     "suggest_from_texts",
 ]
@@ -655,6 +656,39 @@ def _known_matcher(entities: Iterable[Entity], known: Iterable[str]) -> Matcher:
         for n, name in enumerate(dict.fromkeys(k for k in known if k))
     ]
     return Matcher([*entities, *extra])
+
+
+# The commonest English words: in English prose they are a fifth to two fifths of all words, in
+# German, Portuguese, Italian or Indonesian pages under a twentieth, in Russian, Japanese or
+# Korean none (measured on the 181 real pages of the extraction benchmark).
+_ENGLISH_WORDS = _words(
+    """
+    the of and to a in is that for it on was with as he be by at are this his from have but not
+    has they an or were which you their had her we been she would will there its who more said all
+    also can one about than after when into them out up only what
+    """
+)
+_WORD = re.compile(r"[^\W\d_]+")
+_ENGLISH_SHARE = 0.1
+_WORDS_TO_TELL = 50
+
+
+def reads_as_english(texts: Sequence[str]) -> bool:
+    """Whether an article's texts read as English, the language of the rules and of the
+    recogniser: at least a tenth of their first 2,000 words are among the commonest English
+    words. Fewer than 50 words cannot tell, and count as English. (A page that declares its
+    language is not believed: real pages in German declare ``lang="en"``.) A page that is
+    mostly names and numbers (a results table) may not read as English either.
+    """
+    words: list[str] = []
+    for text in texts:
+        words += _WORD.findall(text.lower())
+        if len(words) >= 2000:
+            break
+    words = words[:2000]
+    if len(words) < _WORDS_TO_TELL:
+        return True
+    return sum(map(_ENGLISH_WORDS.__contains__, words)) >= _ENGLISH_SHARE * len(words)
 
 
 def suggest(

@@ -32,7 +32,14 @@ from digest.glossary import parse_glossary
 from digest.ingest import parse_article
 from digest.model import Glossary, Location, Problem
 from digest.ner import NER_HINT, NerUnavailable, load_recognizer, ner_pipeline_name
-from digest.suggest import Suggestion, article_texts, description_sentence, suggest, suggest_from_texts
+from digest.suggest import (
+    Suggestion,
+    article_texts,
+    description_sentence,
+    reads_as_english,
+    suggest,
+    suggest_from_texts,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "check"
@@ -215,6 +222,55 @@ def test_configuration_warnings_are_problems_too(make_digest) -> None:
     assert (code, lines[2]) == (0, "0 errors, 2 warnings in 1 article and the glossary")
     code, _out, _err = invoke("-f", str(root / "mkdocs.yml"), "--no-ner", "--strict")
     assert code == 1
+
+
+ENGLISH = (
+    "The minister said on Monday that the talks with the delegation from Kharkiv would resume after "
+    "the holidays, and that the government was ready to discuss all of the proposals it had received. "
+    "Officials in the capital have said they expect an answer within weeks."
+)
+GERMAN = (
+    "Die elektronische Patientenakte soll Daten der Versicherten an einem Ort zusammenführen. Ärzte "
+    "und Krankenhäuser können Befunde hochladen, Patienten entscheiden selbst, wer Einsicht bekommt. "
+    "Datenschützer kritisieren seit Jahren die Technik der Telematikinfrastruktur und ihre Standards."
+)
+RUSSIAN = (
+    "Мастера вкуса рассказали, как они готовят пироги и фотографируют еду для своих блогов. Рецепт "
+    "очень простой, говорит автор, и подходит для любого праздника в кругу семьи и друзей каждый день."
+)
+
+
+@pytest.mark.parametrize(
+    ("texts", "english"),
+    [
+        pytest.param([ENGLISH], True, id="english-prose"),
+        pytest.param([ENGLISH[:90], ENGLISH[90:]], True, id="over-several-paragraphs"),
+        pytest.param([GERMAN, GERMAN], False, id="german"),
+        pytest.param([RUSSIAN, RUSSIAN, RUSSIAN], False, id="russian"),
+        pytest.param(["Daten und Standards der Patientenakte."], True, id="too-short-to-tell"),
+        pytest.param([], True, id="nothing"),
+    ],
+)
+def test_reads_as_english(texts: list[str], english: bool) -> None:
+    assert reads_as_english(texts) is english
+
+
+def test_articles_not_in_english_are_left_out_of_the_suggestions(make_digest) -> None:
+    """The rules and the recogniser read English: on German they would suggest its nouns."""
+    german = (GERMAN + " ") * 3
+    root = make_digest(
+        {
+            "seeds/a.txt": f"Headline\n{ENGLISH} The Patientenakte Daten were not discussed.\n",
+            "seeds/b.txt": f"Schlagzeile\n{german}\n",
+        }
+    )
+    code, out, _err = invoke("-f", str(root / "mkdocs.yml"), "--no-ner", "--min-count", "1")
+    lines = out.splitlines()
+    assert code == 0
+    assert "(1 article not in English left out: the rules and the recogniser read English" in out
+    suggested = [line.split(" (")[0].strip() for line in lines if line.startswith("  ")]
+    assert suggested and not any("seeds/b.txt" in line for line in lines if line.startswith("  "))
+    assert "Telematikinfrastruktur" not in suggested and "Datenschützer" not in suggested
 
 
 def test_min_count_option(project: Path) -> None:
