@@ -242,8 +242,9 @@ def pdf(config_file: str | None = None, *, output: str | None = None, strict: bo
     (:mod:`digest.printing`) is laid out by :mod:`digest.pdf` and written atomically to ``output``,
     by default ``<slug of site_name>.pdf`` next to ``mkdocs.yml``.
     """
+    from digest.fonts import installed_coverage, missing_glyphs, warning
     from digest.pdf import load_weasyprint, render_pdf, write_atomically
-    from digest.printing import PrintOptions, print_html
+    from digest.printing import PrintOptions, print_html, printed_texts
 
     started = time.perf_counter()
     load_weasyprint()  # before the work: a missing WeasyPrint or Pango is the first thing to say
@@ -262,6 +263,11 @@ def pdf(config_file: str | None = None, *, output: str | None = None, strict: bo
         description=config.site_description or None,
         lang=str(config.theme.get("language") or "en"),
     )
+    coverage = installed_coverage()
+    if coverage is not None and (missing := missing_glyphs(printed_texts(digest), coverage)) is not None:
+        log.warning(warning(missing))
+        if strict:
+            raise Abort("Aborted with 1 warning(s) in strict mode! No PDF was written.")
     rendered = render_pdf(print_html(digest, options))
     for url in rendered.refused:
         log.warning(f"PDF: refused to load '{url}'; the PDF loads nothing from outside")

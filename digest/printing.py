@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from digest.markup import attrs_html, escape_attr, escape_text, safe_url, to_html
+from digest.markup import attrs_html, escape_attr, escape_text, plain_text, safe_url, to_html
 from digest.model import ENTITY_TYPES, TYPE_LABELS, AnnotatedArticle, Digest, Element, Entity, Mention, Node
 from digest.render import TYPE_NAMES, format_date
 
@@ -236,3 +236,27 @@ def print_html(digest: Digest, options: PrintOptions) -> str:
         f"{''.join(article_html(article, digest) for article in digest.articles)}"
         f"{glossary_html(digest)}</body></html>"
     )
+
+
+def printed_texts(digest: Digest) -> dict[str, str]:
+    """The words the PDF prints, by where they come from (an article's path, or the glossary
+    file): for :func:`digest.fonts.missing_glyphs`, which names those places in its warning."""
+    texts = {
+        annotated.article.path: "\n".join(
+            filter(
+                None,
+                (
+                    annotated.article.title,
+                    annotated.article.summary,
+                    annotated.article.source,
+                    annotated.article.author,
+                    plain_text(annotated.body),
+                ),
+            )
+        )
+        for annotated in digest.articles
+    }
+    texts["the glossary"] = "\n".join(
+        f"{entity.name}\n{' '.join(entity.aliases)}\n{entity.definition}" for entity in digest.glossary.entities
+    )
+    return texts
