@@ -185,8 +185,8 @@ def parse_date(text: str) -> dt.date | None:
         return None
 
 
-# A day, month name and year (either order) anywhere in a longer text, as whole words.
-_DATE_IN_TEXT_RE = re.compile(
+#: A day, month name and year (either order) anywhere in a longer text, as whole words.
+DATE_IN_TEXT_RE = re.compile(
     r"\b(?:(?P<day1>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month1>[A-Za-z]{3,9})\.?,?"
     r"|(?P<month2>[A-Za-z]{3,9})\.?\s+(?P<day2>\d{1,2})(?:st|nd|rd|th)?,?)\s+(?P<year>\d{4})\b"
 )
@@ -206,7 +206,7 @@ def find_date(text: str) -> dt.date | None:
     """
     if (when := parse_date(text)) is not None:
         return when
-    for match in _DATE_IN_TEXT_RE.finditer(text):
+    for match in DATE_IN_TEXT_RE.finditer(text):
         month = _MONTHS.get((match["month1"] or match["month2"]).lower())
         if month is not None:
             try:

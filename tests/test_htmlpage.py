@@ -755,6 +755,33 @@ def test_dates_among_weekday_time_and_zone_are_read(head: str, expected: str) ->
     assert warnings == []
 
 
+@pytest.mark.parametrize(
+    ("content", "author"),
+    [
+        # Author fields of real saved pages (the extraction benchmark's), and what is kept of them.
+        ("By STEVE PEOPLES, AP National Political Writer", "STEVE PEOPLES, AP National Political Writer"),
+        ("By Elliot Brownstein Florida Today Published 2:16 AM EST Nov 20, 2019", "Elliot Brownstein Florida Today"),
+        ("Analysis by Chris Cillizza, CNN Editor-at-large", "Chris Cillizza, CNN Editor-at-large"),
+        ("Amy Kuperinsky | NJ Advance Media for NJ.com", "Amy Kuperinsky"),
+        ("Jeff Foust Monday, November 18, 2019", "Jeff Foust"),
+        ("Carrie Arnold November 15, 2019", "Carrie Arnold"),
+        ("By: Jane Doe", "Jane Doe"),
+        ("Published by Example Wire", "Example Wire"),
+        ("Bybee Smith", "Bybee Smith"),  # a name that starts with "By"
+        ("Jane Doe", "Jane Doe"),
+    ],
+)
+def test_author_field_without_what_pages_put_around_the_names(content: str, author: str) -> None:
+    fields, warnings = meta_of(f"<meta name='author' content='{content}'>")
+    assert (fields["author"], warnings) == (author, [])
+
+
+@pytest.mark.parametrize("content", ["By", "By Published 2:16 AM EST Nov 20, 2019"])
+def test_an_author_field_of_nothing_but_by_and_a_date_is_no_author(content: str) -> None:
+    fields, _ = meta_of(f"<meta name='author' content='{content}'>")
+    assert "author" not in fields
+
+
 def test_unreadable_date_is_a_warning() -> None:
     fields, warnings = meta_of("<meta property='article:published_time' content='yesterday'>")
     assert fields == {}
