@@ -233,8 +233,8 @@ def read_metadata(soup: BeautifulSoup, path: str) -> tuple[PageMeta, list[Proble
     h1 = container.find("h1") if container is not None else None
     title = (
         (_tag_text(h1) if isinstance(h1, Tag) else None)
-        or _clean(metas.get("og:title"))
-        or _clean(ld.text("headline"))
+        or _strip_site_name(_clean(metas.get("og:title")), source, url, bar=False)
+        or _strip_site_name(_clean(ld.text("headline")), source, url, bar=False)
         or (_strip_site_name(_tag_text(soup.title), source, url) if soup.title else None)
         or _only_h1(soup)
     )
@@ -302,13 +302,18 @@ def _canonical_url(soup: BeautifulSoup, metas: dict[str, str]) -> str | None:
 _TITLE_SUFFIX_RE = re.compile(r"\s+[|\-\u2013\u2014:]\s+(?P<site>[^|\-\u2013\u2014]+)$")
 
 
-def _strip_site_name(title: str, source: str | None, url: str | None) -> str:
-    """``<title>`` without a trailing site name.
+def _strip_site_name(title: str | None, source: str | None, url: str | None, *, bar: bool = True) -> str | None:
+    """A title (``<title>``, ``og:title``...) without a trailing site name.
 
     Only a suffix that is recognisably the site goes: it equals the ``og:site_name``, or its
-    words appear in the host name (``The Guardian`` on ``theguardian.com``), or it follows a
-    ``|``, which headlines do not use. "Biden - Trump meeting" keeps its second half.
+    words appear in the host name (``The Guardian`` on ``theguardian.com``), or, with ``bar``
+    (for ``<title>``, which is a headline plus the site's name), it follows a ``|``, which
+    headlines do not use. An ``og:title`` may be a headline with a ``|`` of its own ("Milan
+    Design Week 2018 | Anastassiades' light installation"). "Biden - Trump meeting" keeps its
+    second half.
     """
+    if not title:
+        return title
     title = collapse_spaces(title)
     match = _TITLE_SUFFIX_RE.search(title)
     if match is None or match.start() == 0:
@@ -319,7 +324,7 @@ def _strip_site_name(title: str, source: str | None, url: str | None) -> str:
     if (
         (source and site.casefold() == source.casefold())
         or (squashed and host and squashed in host.lower())
-        or title[match.start() :].lstrip().startswith("|")
+        or (bar and title[match.start() :].lstrip().startswith("|"))
     ):
         return title[: match.start()].strip()
     return title

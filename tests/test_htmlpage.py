@@ -666,6 +666,24 @@ def ld(data: object) -> str:
             {"title": "Rates rise", "url": "https://www.theguardian.com/x"},
         ),
         ("<title>Biden - Trump meeting</title>", "", {"title": "Biden - Trump meeting"}),  # not a site name
+        # og:title and JSON-LD headline lose the site's name too, but a "|" of their own stays
+        (
+            "<meta property='og:title' content='Best gadgets of 2019 | ZDNet'>"
+            "<meta property='og:site_name' content='ZDNet'>",
+            "",
+            {"title": "Best gadgets of 2019", "source": "ZDNet"},
+        ),
+        (
+            ld({"@type": "NewsArticle", "headline": "Deals are live - IGN"})
+            + "<link rel=canonical href='https://www.ign.com/articles/deals'>",
+            "",
+            {"title": "Deals are live", "url": "https://www.ign.com/articles/deals"},
+        ),
+        (
+            "<meta property='og:title' content='Milan Design Week | A light installation'>",
+            "",
+            {"title": "Milan Design Week | A light installation"},
+        ),
         ("<title> | Site</title>", "", {"title": "| Site"}),
         # date: article:published_time, JSON-LD, meta date, <time datetime> in the article
         (
