@@ -46,6 +46,7 @@ from digest.errors import DigestError
 from digest.feeds import FeedMemo, render_feeds
 from digest.glossary import load_glossary
 from digest.ingest import read_article
+from digest.markup import plain_text
 from digest.matcher import Matcher
 from digest.model import AnnotatedArticle, Article, Digest, Entity, Glossary, HasProblems, Location, Problem
 from digest.quotes import find_and_mark_quotes
@@ -161,6 +162,49 @@ def read_article_safely(file: Path, path: str) -> tuple[Article | None, list[Pro
         return None, [Problem("warning", Location(path), message)]
 
 
+def text_key(article: Article) -> str:
+    """What makes two articles the same article: the headline and the text of the body (case and
+    white space aside), hashed. Two saves of one page, or a file and its copy, have the same key
+    even when their bytes differ (a page saved twice carries other ads and timestamps)."""
+    text = "\n".join([article.title, *(plain_text(block.children) for block in article.body)])
+    words = " ".join(text.casefold().split())
+    return hashlib.sha256(words.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def drop_duplicates(entries: list[Entry], keys: dict[str, tuple[Article, str]]) -> tuple[list[Entry], list[Problem]]:
+    """``entries`` with an article, less those whose article repeats an earlier one's (in file
+    order), and a warning for each of those naming the one kept.
+
+    ``keys`` memoises :func:`text_key` by path, for as long as the path's article is the same
+    object (``digest serve`` rebuilds with unchanged articles from the cache); it is updated.
+    """
+    kept: list[Entry] = []
+    first: dict[str, str] = {}  # text key -> path of the article kept
+    problems: list[Problem] = []
+    for entry in entries:
+        article = entry.article
+        if article is None:
+            continue
+        known = keys.get(entry.path)
+        if known is not None and known[0] is article:
+            key = known[1]
+        else:
+            key = text_key(article)
+            keys[entry.path] = (article, key)
+        original = first.setdefault(key, entry.path)
+        if original == entry.path:
+            kept.append(entry)
+        else:
+            message = (
+                f"the same article as {original} (the same headline and text); skipped: delete one of the two "
+                f"files, or keep both by changing one"
+            )
+            problems.append(Problem("warning", Location(entry.path), message))
+    for gone in keys.keys() - {entry.path for entry in entries}:
+        del keys[gone]
+    return kept, problems
+
+
 def assign_slugs(articles: list[Article]) -> list[Article]:
     """Give every article a unique, stable slug (front matter ``slug`` first, else its title)."""
     wanted = [slugify(a.slug or a.title) for a in articles]
@@ -242,6 +286,7 @@ class Generator:
         self._sizes: dict[str, tuple[str, int]] = {}
         self._slugged: dict[str, tuple[AnnotatedArticle, AnnotatedArticle]] = {}
         self.resolver = Resolver()
+        self._text_keys: dict[str, tuple[Article, str]] = {}  # see drop_duplicates
         self.memo = RenderMemo()
         self.feed_memo = FeedMemo()
 
@@ -356,7 +401,8 @@ class Generator:
         entries = self._entries(files, None)
         for entry in entries:
             problems.extend(entry.problems)
-        return assign_slugs([e.article for e in entries if e.article is not None]), problems
+        read, duplicates = drop_duplicates(entries, self._text_keys)
+        return assign_slugs([e.article for e in read if e.article is not None]), [*problems, *duplicates]
 
     # -- the pipeline -------------------------------------------------------------------------
 
@@ -375,8 +421,9 @@ class Generator:
         result = Result(problems=[*problems, *discover_problems, *(p for e in entries for p in e.problems)])
         if result.errors:
             return None, result  # the caller reports them and stops; nothing is written
-        read = [e for e in entries if e.article is not None]
-        slugged = assign_slugs([e.article for e in read])
+        read, duplicates = drop_duplicates(entries, self._text_keys)
+        result.problems += duplicates
+        slugged = assign_slugs([e.article for e in read if e.article is not None])
         annotated = [
             self._with_slug(e.annotated, article)
             for article, e in zip(slugged, read, strict=True)
