@@ -112,13 +112,36 @@ def script() -> str:
     return package_asset("digest.js")
 
 
+def saved_page_folders(dirs: list[str], files: list[str]) -> set[str]:
+    """The folders among ``dirs`` that hold the files of a web page saved beside them.
+
+    A browser saving a "Web Page, Complete" writes ``Page.html`` and a folder ``Page_files``
+    (Chrome, Edge; Firefox in English; ``Page-Dateien`` in German, ``Page_fichiers`` in French)
+    with its images, scripts, stylesheets and the HTML of its frames (ads, embeds): none of it
+    is an article. A folder is one when its name is a saved page's stem, then ``_`` or ``-``,
+    then one word.
+    """
+    stems = {name.rpartition(".")[0] for name in files if name.lower().endswith((".html", ".htm"))}
+    found = set()
+    for name in dirs:
+        for mark in "_-":
+            stem, sep, word = name.rpartition(mark)
+            if sep and word and " " not in word and stem in stems:
+                found.add(name)
+    return found
+
+
 def discover(settings: Settings) -> tuple[list[Path], list[Problem]]:
-    """Article files under the seeds folder, sorted by path; other files are reported and skipped."""
+    """Article files under the seeds folder, sorted by path; other files are reported and skipped,
+    and so are hidden files and folders and the folders of saved pages (:func:`saved_page_folders`)."""
     found: list[Path] = []
     problems: list[Problem] = []
     glossary = settings.glossary_file.resolve()
     for folder, dirs, files in os.walk(settings.seeds_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        resources = saved_page_folders(dirs, files)
+        for name in sorted(resources):
+            log.debug(f"Digest: {settings.display(Path(folder, name))}/ holds a saved page's own files; skipped")
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in resources)
         for name in sorted(files):
             if name.startswith("."):
                 continue

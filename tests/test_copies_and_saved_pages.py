@@ -1,4 +1,5 @@
-"""The same article saved twice is built once, with a warning naming both files."""
+"""Inputs that are not new articles: the same article saved twice (built once, with a warning),
+and the folder of files a browser saves beside a page (skipped)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from digest.cache import Entry
-from digest.generate import drop_duplicates, text_key
+from digest.generate import drop_duplicates, saved_page_folders, text_key
 from digest.model import Article, Element
 from tests.conftest import run_cli
 
@@ -78,3 +79,39 @@ def test_build_and_check_report_the_copy_and_build_the_article_once(make_digest:
     again = run_cli("build", "--strict", cwd=root)
     assert again.returncode == 0, again.stderr
     assert "2 article(s)" in again.stderr
+
+
+# --- pages saved "complete", with a folder of their own files -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("dirs", "files", "expected"),
+    [
+        (["Page_files"], ["Page.html"], {"Page_files"}),  # Chrome, Edge, Firefox in English
+        (["Page-Dateien", "Page_fichiers"], ["Page.htm"], {"Page-Dateien", "Page_fichiers"}),  # de, fr
+        (["Long title - Site_files"], ["Long title - Site.HTML"], {"Long title - Site_files"}),
+        (["Other_files"], ["Page.html"], set()),  # not beside its page
+        (["notes_files"], ["notes.txt"], set()),  # a text seed saves no files
+        (["Page_old files"], ["Page.html"], set()),  # not one word
+        (["Page"], ["Page.html"], set()),
+    ],
+)
+def test_saved_page_folders(dirs: list[str], files: list[str], expected: set[str]) -> None:
+    assert saved_page_folders(dirs, files) == expected
+
+
+def test_a_page_saved_complete_is_one_article_without_warnings(make_digest: Callable[..., Path]) -> None:
+    page = "<html><head><title>Kursk offensive</title></head><body><h1>Kursk offensive</h1>"
+    page += "<p>Ukraine may now fire ATACMS at targets in Kursk, officials said on Monday.</p></body></html>"
+    root = make_digest(
+        {
+            "seeds/Kursk offensive.html": page,
+            # What the browser saved beside it: the frame of an advert is HTML too.
+            "seeds/Kursk offensive_files/ad-frame.html": "<html><body><h1>Buy now</h1><p>Cheap.</p></body></html>",
+            "seeds/Kursk offensive_files/style.css": "body {}",
+            "seeds/Kursk offensive_files/photo.jpg": "not really a jpeg",
+        }
+    )
+    build = run_cli("build", "--strict", cwd=root)
+    assert build.returncode == 0, build.stderr
+    assert "WARNING" not in build.stderr and "1 article(s)" in build.stderr
