@@ -45,7 +45,7 @@ from digest.crossref import Resolver
 from digest.errors import DigestError
 from digest.feeds import FeedMemo, render_feeds
 from digest.glossary import load_glossary
-from digest.ingest import read_article
+from digest.ingest import ARCHIVE_SUFFIXES, HTML_SUFFIXES, MARKDOWN_SUFFIXES, TEXT_SUFFIXES, read_article
 from digest.markup import plain_text
 from digest.matcher import Matcher
 from digest.model import AnnotatedArticle, Article, Digest, Entity, Glossary, HasProblems, Location, Problem
@@ -55,7 +55,7 @@ from digest.slugs import slugify, unique_slugs
 
 log = logging.getLogger("mkdocs.digest")
 
-ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
+ARTICLE_SUFFIXES = frozenset({*TEXT_SUFFIXES, *MARKDOWN_SUFFIXES, *HTML_SUFFIXES, *ARCHIVE_SUFFIXES})
 OWNED_DIRS = ("articles", "entities", "glossary", "timeline", "sources", pages.FEEDS_DIR, "assets/digest")
 OWNED_FILES = (pages.HOME,)
 MARKER = ".digest-generated"
@@ -121,7 +121,7 @@ def saved_page_folders(dirs: list[str], files: list[str]) -> set[str]:
     is an article. A folder is one when its name is a saved page's stem, then ``_`` or ``-``,
     then one word.
     """
-    stems = {name.rpartition(".")[0] for name in files if name.lower().endswith((".html", ".htm"))}
+    stems = {name.rpartition(".")[0] for name in files if name.lower().endswith(HTML_SUFFIXES)}
     found = set()
     for name in dirs:
         for mark in "_-":

@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 MARKDOWN_SUFFIXES: tuple[str, ...] = (".md", ".markdown")
 TEXT_SUFFIXES: tuple[str, ...] = (".txt",)
 HTML_SUFFIXES: tuple[str, ...] = (".html", ".htm")
+#: Pages saved as one file (see :mod:`digest.archives`; kept here so that checking a file's
+#: suffix imports nothing).
+ARCHIVE_SUFFIXES: tuple[str, ...] = (".mhtml", ".mht", ".webarchive")
 
 
 def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
@@ -68,6 +71,15 @@ def read_article(file: Path, path: str) -> tuple[Article | None, list[Problem]]:
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         return None, [Problem("warning", Location(path), f"cannot be read ({reason}); skipped")]
+    if file.suffix.lower() in ARCHIVE_SUFFIXES:
+        from digest.archives import saved_page_html
+        from digest.htmlpage import parse_html
+
+        html, problems = saved_page_html(data, file.suffix, path)
+        if html is None:
+            return None, problems
+        article, more = parse_html(html, path)
+        return article, problems + more
     if file.suffix.lower() in HTML_SUFFIXES:
         # Imported here: trafilatura takes a fifth of a second to import, which a digest
         # without web pages should not pay (and htmlpage imports this module).
