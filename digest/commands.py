@@ -54,7 +54,7 @@ def load(config_file: str | None = None, **overrides: object) -> tuple[MkDocsCon
 def report(result: Result, *, strict: bool, outcome: str = "nothing was built") -> None:
     """Log every problem of a run; raise Abort on errors (or on warnings if strict), saying ``outcome``."""
     for problem in result.problems:
-        (log.error if problem.level == "error" else log.warning)(str(problem))
+        {"error": log.error, "info": log.info}.get(problem.level, log.warning)(str(problem))
     if result.errors:
         raise Abort(f"Aborted with {len(result.errors)} error(s) in the digest's input; {outcome}.")
     if strict and result.warnings:

@@ -28,6 +28,21 @@ from digest.textformat import collapse_spaces, parse_date, safe_href, strip_cont
 
 #: The fields front matter may contain, in the order the docs list them.
 FIELDS: tuple[str, ...] = ("title", "date", "source", "author", "url", "tags", "summary", "slug")
+#: Fields of other tools' front matter (Hugo, Jekyll, MkDocs...) that say what ours say: read
+#: as ours, so an archive from one of them needs no editing.
+ALIASES: dict[str, str] = {"description": "summary", "categories": "tags", "keywords": "tags"}
+#: Whether to publish, in other tools' words: ``draft: true`` (Hugo, MkDocs' blog) or
+#: ``published: false`` (Jekyll) keeps the article out of the digest (see ``draft`` below).
+DRAFT_FIELDS: dict[str, bool] = {"draft": True, "published": False}
+#: Fields of other tools about laying out or publishing a page, not about what it says: ignored
+#: without a warning (any other unknown field is warned about, as a typo may hide in it).
+OTHER_TOOLS_FIELDS = frozenset(
+    {
+        "layout", "permalink", "weight", "aliases", "lastmod", "type", "toc", "comments", "hide",
+        "template", "search", "series", "menu", "image", "images", "featured_image", "thumbnail",
+        "sitemap", "publishdate", "expirydate", "math", "share", "sidebar", "nav_order",
+    }
+)  # fmt: skip
 
 _FENCE = "---"
 _CLOSING_FENCES = ("---", "...")
@@ -112,6 +127,8 @@ def _describe(value: object) -> str:
         return f"the number {value}"
     if isinstance(value, dt.date):
         return f"the date {value.isoformat()}"
+    if isinstance(value, str):
+        return f"the text '{_clean(value)[:40]}'"
     return f"a {type(value).__name__}"
 
 
@@ -259,6 +276,12 @@ def validate_metadata(meta: dict[Any, Any], path: str, line: int) -> tuple[dict[
     * ``url``: ``str``, an absolute ``http(s)`` address.
     * ``tags``: ``tuple[str, ...]``, from a list of text or a single text; duplicates dropped.
     * ``slug``: ``str``, passed through :func:`digest.slugs.slugify`.
+    * ``draft``: ``True`` when the article is a draft (``draft: true`` or ``published: false``),
+      absent otherwise.
+
+    Other tools' fields are read too (:data:`ALIASES`): ``description`` as ``summary`` (when
+    there is none), ``categories`` and ``keywords`` as more ``tags``; their layout fields
+    (:data:`OTHER_TOOLS_FIELDS`) are ignored without a warning.
 
     Empty values (``title:``) count as absent. Anything else is dropped with a warning at the
     line of its key (``line``, the opening fence, when key lines are not known). Unknown
@@ -267,8 +290,26 @@ def validate_metadata(meta: dict[Any, Any], path: str, line: int) -> tuple[dict[
     check = _Checker(meta, path, line)
     result: dict[str, Any] = {}
 
+    extra_tags: list[str] = []
     for key, value in meta.items():
         name = str(key)
+        if name in OTHER_TOOLS_FIELDS:
+            continue
+        if name in DRAFT_FIELDS:
+            if isinstance(value, bool):
+                if value is DRAFT_FIELDS[name]:
+                    result["draft"] = True
+            elif value is not None:
+                check.warn(name, f"field '{name}': expected true or false, got {_describe(value)}; it is ignored")
+            continue
+        if name in ALIASES:
+            if value is None or value == "":
+                continue
+            if ALIASES[name] == "tags":
+                extra_tags += _text_list(check, name, value) or []
+            elif "summary" not in meta and (text := check.text(name, value)) is not None:
+                result["summary"] = text
+            continue
         if name not in FIELDS:
             close = difflib.get_close_matches(name.lower(), FIELDS, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else f" (known fields: {', '.join(FIELDS)})"
@@ -332,4 +373,6 @@ def validate_metadata(meta: dict[Any, Any], path: str, line: int) -> tuple[dict[
                 result[name] = slug
             else:
                 check.warn(name, f"field 'slug': '{text}' has no letters or digits; it is ignored")
+    if extra_tags:
+        result["tags"] = tuple(dict.fromkeys([*result.get("tags", ()), *extra_tags]))
     return result, check.problems

@@ -117,6 +117,12 @@ def parse_article(text: str, path: str, suffix: str) -> tuple[Article | None, li
     raw_meta, body, body_line, problems = split_front_matter(text, path)
     meta, meta_problems = validate_metadata(raw_meta, path, 1)
     problems += meta_problems
+    if meta.get("draft"):
+        # Asked for, so not a warning (--strict passes); said, so not silently lost.
+        return None, [
+            *problems,
+            Problem("info", Location(path), "is a draft (its front matter says so); not published"),
+        ]
     title: str | None = meta.get("title")
 
     if suffix in TEXT_SUFFIXES:

@@ -77,8 +77,10 @@ class Location:
 class Problem:
     """A recoverable problem found in the user's input, returned as a value (never raised).
 
-    ``level`` is ``"warning"`` or ``"error"``. The message is one line that says what is wrong
-    and how to fix it; ``location`` names the file and line.
+    ``level`` is ``"warning"`` or ``"error"``, or ``"info"`` for what the user asked for but should
+    hear about (a draft left out): neither an error nor a warning, so ``--strict`` passes. The
+    message is one line that says what is wrong and how to fix it; ``location`` names the file
+    and line.
     """
 
     level: str

@@ -144,6 +144,26 @@ FIELD_CASES: list[tuple[str, str, dict[str, Any], list[str]]] = [
         [f"{PATH}:3: field 'title' appears twice; the last value (line 3) is used"],
     ),
     ("control characters from YAML escapes are removed", 'title: "A\\x02B\\ud800"', {"title": "AB"}, []),
+    # Other tools' front matter (Hugo, Jekyll, MkDocs): read as ours, or ignored without a warning.
+    ("description is the summary", "description: Troops stopped.", {"summary": "Troops stopped."}, []),
+    ("summary wins over description", "summary: S\ndescription: D", {"summary": "S"}, []),
+    (
+        "categories and keywords are more tags",
+        "tags: [Kursk]\ncategories: [war, Kursk]\nkeywords: ATACMS",
+        {"tags": ("Kursk", "war", "ATACMS")},
+        [],
+    ),
+    ("layout fields of other tools", "layout: post\npermalink: /x/\nweight: 3\ntoc: true", {}, []),
+    ("draft: true", "draft: true", {"draft": True}, []),
+    ("draft: false", "draft: false", {}, []),
+    ("published: false", "published: false", {"draft": True}, []),
+    ("published: true", "published: true", {}, []),
+    (
+        "draft of the wrong type",
+        "draft: maybe",
+        {},
+        [f"{PATH}:2: field 'draft': expected true or false, got the text 'maybe'; it is ignored"],
+    ),
 ]
 
 

@@ -242,3 +242,35 @@ def test_any_bytes_under_those_names_never_raise(suffix: str, data: bytes) -> No
 
     html, problems = saved_page_html(data, suffix, "seeds/x" + suffix)
     assert (html is None) == bool(problems)
+
+
+# --- Markdown from other tools (Hugo, Jekyll, MkDocs) ---------------------------------------------
+
+HUGO = """---
+title: "Kursk offensive stalls"
+date: 2024-11-18T09:30:00+02:00
+draft: {draft}
+categories: ["war"]
+tags: ["Kursk"]
+layout: post
+author: ["Jane Doe"]
+description: "Troops stopped near Kursk."
+---
+
+Ukraine may now fire ATACMS at targets in Kursk, officials said.
+"""
+
+
+def test_a_hugo_post_builds_and_a_draft_is_left_out_with_a_word(make_digest: Callable[..., Path]) -> None:
+    root = make_digest({"seeds/post.md": HUGO.format(draft="false"), "seeds/other.txt": SEED})
+    build = run_cli("build", "--strict", cwd=root)
+    assert build.returncode == 0, build.stderr
+    assert "WARNING" not in build.stderr
+    page = Site(root / "site").page("articles/kursk-offensive-stalls/")
+    assert page.select_one(".digest-summary").get_text(strip=True) == "Troops stopped near Kursk."
+    (root / "seeds" / "post.md").write_text(HUGO.format(draft="true"), encoding="utf-8")
+    build = run_cli("build", "--strict", cwd=root)
+    assert build.returncode == 0, build.stderr  # a draft is asked for: not a warning
+    assert "INFO    -  seeds/post.md: is a draft (its front matter says so); not published" in build.stderr
+    assert "1 article(s)" in build.stderr
+    assert not (root / "docs" / "articles" / "kursk-offensive-stalls.md").exists()
