@@ -801,11 +801,21 @@ class _Converter:
             return [block for cell in cells for block in _as_blocks(cell.children)]
         # Leading rows of header cells only are the table head.
         head = 0
-        while head < len(rows) and all(isinstance(c, str) or c.tag == "th" for c in rows[head].children):
+        while head < len(rows) and _is_header_row(rows[head]):
             head += 1
+        # A second head row that repeats the first is the footer of a table that writes its
+        # <tfoot> before its body (as HTML allows).
+        while head > 1 and plain_text(rows[head - 1].children) == plain_text(rows[0].children):
+            del rows[head - 1]
+            head -= 1
+        body = rows[head:]
+        if head:
+            # A long table repeats its head (in a footer, or every few rows): shown once.
+            heads = {plain_text(row.children) for row in rows[:head]}
+            body = [row for row in body if not (_is_header_row(row) and plain_text(row.children) in heads)]
         parts = [Element("thead", {}, _separated(rows[:head]))] if head else []
-        if rows[head:]:
-            parts.append(Element("tbody", {}, _separated(rows[head:])))
+        if body:
+            parts.append(Element("tbody", {}, _separated(body)))
         return [Element("table", {}, _separated(parts))]
 
     def href(self, raw: str) -> str | None:
@@ -817,6 +827,11 @@ class _Converter:
             except ValueError:
                 return None
         return safe_href(raw)
+
+
+def _is_header_row(row: Element) -> bool:
+    """Whether a table row is header cells only."""
+    return all(isinstance(c, str) or c.tag == "th" for c in row.children)
 
 
 def _is_layout_cell(cell: Element) -> bool:

@@ -454,6 +454,48 @@ def test_layout_tables_give_their_content(html: str, expected: list[tuple[str, s
     assert [(block.tag, plain_text(block.children)) for block in converted(html)] == expected
 
 
+def table_rows(block: Element) -> list[tuple[str, str]]:
+    """``(section, row text)`` for each row of a converted table."""
+    return [
+        (part.tag, plain_text(row.children).replace("\n", " "))
+        for part in block.children
+        if isinstance(part, Element)
+        for row in part.children
+        if isinstance(row, Element)
+    ]
+
+
+HEAD_AND_ROWS = [("thead", "Pos Player"), ("tbody", "DL Larry"), ("tbody", "LB Joe")]
+
+
+@pytest.mark.parametrize(
+    ("html", "rows"),
+    [
+        pytest.param(
+            "<table><thead><tr><th>Pos</th><th>Player</th></tr></thead><tfoot><tr><th>Pos</th><th>Player</th></tr>"
+            "</tfoot><tbody><tr><td>DL</td><td>Larry</td></tr><tr><td>LB</td><td>Joe</td></tr></tbody></table>",
+            HEAD_AND_ROWS,
+            id="footer-written-before-the-body",
+        ),
+        pytest.param(
+            "<table><tr><th>Pos</th><th>Player</th></tr><tr><td>DL</td><td>Larry</td></tr>"
+            "<tr><th>Pos</th><th>Player</th></tr><tr><td>LB</td><td>Joe</td></tr></table>",
+            HEAD_AND_ROWS,
+            id="head-repeated-between-rows",
+        ),
+        pytest.param(
+            "<table><tr><th>Year</th><th>Total</th></tr><tr><th>2019</th><th>5</th></tr><tr><td>a</td><td>b</td></tr>"
+            "</table>",
+            [("thead", "Year Total"), ("thead", "2019 5"), ("tbody", "a b")],
+            id="two-different-head-rows-stay",
+        ),
+    ],
+)
+def test_a_repeated_table_head_is_shown_once(html: str, rows: list[tuple[str, str]]) -> None:
+    [block] = converted(html)
+    assert table_rows(block) == rows
+
+
 @pytest.mark.parametrize(
     "html",
     [
