@@ -47,13 +47,14 @@ Contract of :func:`parse_html`:
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import json
 import logging
 import re
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
@@ -73,9 +74,6 @@ from digest.textformat import (
     safe_href,
     strip_controls,
 )
-
-if TYPE_CHECKING:
-    import datetime as dt
 
 # trafilatura logs its own notes on odd pages ("empty HTML tree"...) at WARNING level. Without a
 # handler Python would print them to stderr, and propagated they would land in the digest's log.
@@ -248,6 +246,7 @@ def read_metadata(soup: BeautifulSoup, path: str) -> tuple[PageMeta, list[Proble
             metas.get("date"),
             metas.get("dc.date"),
             _time_datetime(scope),
+            _shown_date(scope, soup),
         )
         if text and text.strip()
     ]
@@ -332,12 +331,35 @@ def _strip_site_name(title: str | None, source: str | None, url: str | None, *, 
 
 def _read_date(text: str) -> dt.date | None:
     """A machine date (ISO, possibly with a time, fraction or zone) or one a person wrote,
-    possibly among a weekday, a time and a zone (see :func:`find_date`)."""
+    possibly among a weekday, a time and a zone (see :func:`find_date`); None for what no page
+    means as a date but systems write when they have none (see _PLACEHOLDER_DATES)."""
     text = collapse_spaces(text)
     # "2024-11-17T09:30:00.0000000Z", "2024-11-17 09:30:00 UTC": the date part is all we use.
-    if re.match(r"\d{4}-\d{2}-\d{2}(?:[T ]|$)", text):
-        return parse_date(text[:10])
-    return find_date(text)
+    when = parse_date(text[:10]) if re.match(r"\d{4}-\d{2}-\d{2}(?:[T ]|$)", text) else find_date(text)
+    if when is None or when.year < 1000 or when in _PLACEHOLDER_DATES:
+        return None
+    return when
+
+
+# A content system's "no date": the first day of year 1, and of Unix time (a timestamp of 0).
+# Real pages carry both (the Detroit News' JSON-LD says "datePublished": "0001-01-01T00:00:00Z").
+_PLACEHOLDER_DATES = frozenset({dt.date(1, 1, 1), dt.date(1970, 1, 1)})
+
+
+# Classes of the element that shows a page's date: "publish-date", "entry-date", "timestamp"...
+_DATE_CLASS_RE = re.compile(r"date|publish|timestamp", re.IGNORECASE)
+
+
+def _shown_date(scope: Tag, soup: BeautifulSoup) -> str | None:
+    """The text of the first short element (in the article, else the page) whose class says it
+    shows a date and that holds one ("Published 11:11 PM EST Nov 19, 2019"): the last source of
+    a date, for pages whose metadata has none or only a placeholder."""
+    for root in (scope, soup):
+        for element in root.find_all(class_=_DATE_CLASS_RE, limit=20):
+            text = _tag_text(element)
+            if text and len(text) <= 100 and _read_date(text) is not None:
+                return text
+    return None
 
 
 def _time_datetime(scope: Tag) -> str | None:

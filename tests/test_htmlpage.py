@@ -842,6 +842,55 @@ def test_an_author_field_of_nothing_but_by_and_a_date_is_no_author(content: str)
     assert "author" not in fields
 
 
+def test_placeholder_dates_give_way_to_the_next_source() -> None:
+    """Content systems write year 1 or Unix time 0 when they have no date (the Detroit News' JSON-LD)."""
+    placeholder = ld({"@type": "NewsArticle", "datePublished": "0001-01-01T00:00:00Z"})
+    fields, warnings = meta_of(placeholder + "<meta name='date' content='2019-11-18'>")
+    assert (fields["date"].isoformat(), warnings) == ("2019-11-18", [])  # type: ignore[attr-defined]
+    for text in ("0001-01-01T00:00:00Z", "1970-01-01T00:00:00Z", "0990-05-01"):
+        fields, warnings = meta_of(f"<meta property='article:published_time' content='{text}'>")
+        assert "date" not in fields
+        assert warnings == [f"p.html: cannot read the date '{text}'; the article is kept without a date"]
+    fields, _ = meta_of("<meta property='article:published_time' content='1871-03-18'>")
+    assert fields["date"].isoformat() == "1871-03-18"  # type: ignore[attr-defined] # old, but a date
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "date"),
+    [
+        pytest.param(  # the Detroit News: a placeholder in JSON-LD, the date shown under the headline
+            ld({"@type": "NewsArticle", "datePublished": "0001-01-01T00:00:00Z"}),
+            "<article><h1>H</h1><div class='publish-date'>Published 11:11 PM EST Nov 19, 2019</div></article>",
+            "2019-11-19",
+            id="placeholder-then-shown",
+        ),
+        pytest.param(
+            "",
+            "<article><h1>H</h1><span class='entry-date'>18 November 2019</span></article>",
+            "2019-11-18",
+            id="shown",
+        ),
+        pytest.param(
+            "<meta name='date' content='2024-01-02'>",
+            "<article><h1>H</h1><span class='entry-date'>18 November 2019</span></article>",
+            "2024-01-02",
+            id="metadata-first",
+        ),
+        pytest.param(
+            "",
+            "<article><h1>H</h1><p class='update-notice'>Nothing.</p><p class='date-note'>"
+            + "A long paragraph that mentions 18 November 2019 among many other words, " * 3
+            + "</p></article>",
+            None,
+            id="long-text-is-no-date-element",
+        ),
+    ],
+)
+def test_a_date_shown_on_the_page_is_the_last_source(head: str, body: str, date: str | None) -> None:
+    fields, warnings = meta_of(head, body)
+    assert (fields.get("date").isoformat() if fields.get("date") else None, warnings) == (date, [])  # type: ignore[union-attr]
+
+
 def test_unreadable_date_is_a_warning() -> None:
     fields, warnings = meta_of("<meta property='article:published_time' content='yesterday'>")
     assert fields == {}
