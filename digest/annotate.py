@@ -214,6 +214,7 @@ class Sentences:
         # would be quadratic on a megabyte-long line.
         half = (_CONTEXT_LIMIT - length) // 2
         lo, hi = max(start, offset - half), min(end, offset + length + half)
+        lo, hi = _whole_words(self.text, lo, hi, start, end, offset, offset + length)
         return ("…" if lo > start else "") + self.text[lo:hi].strip() + ("…" if hi < end else "")
 
     def _all_contexts(self) -> list[str | None]:
@@ -237,6 +238,19 @@ class Sentences:
                 for context, offset, mention in zip(found, offsets, mentions, strict=True)
             ]
         return found  # type: ignore[return-value]
+
+
+def _whole_words(text: str, lo: int, hi: int, start: int, end: int, keep_from: int, keep_to: int) -> tuple[int, int]:
+    """The window ``text[lo:hi]`` of the sentence ``text[start:end]`` shrunk to whole words: a
+    cut inside a word moves to the white space next to it, never into ``text[keep_from:keep_to]``
+    (the mention)."""
+    if lo > start and not text[lo - 1].isspace():
+        space = next((i for i in range(lo, keep_from) if text[i].isspace()), None)
+        lo = space if space is not None else lo
+    if hi < end and not text[hi].isspace():
+        space = next((i for i in range(hi - 1, keep_to - 1, -1) if text[i].isspace()), None)
+        hi = space if space is not None else hi
+    return lo, hi
 
 
 def _make_mentions(fields: Iterable[tuple[str, str, bool, str, str]]) -> list[Mention]:

@@ -38,6 +38,16 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
+def _whole_words(text: str, lo: int, hi: int, start: int, end: int, keep_from: int, keep_to: int) -> tuple[int, int]:
+    """Move a cut inside a word to the nearest white space outward of the mention, if any."""
+    if lo > start and not text[lo - 1].isspace() and (first := re.search(r"\s", text[lo:keep_from])):
+        lo += first.start()
+    if hi < end and not text[hi].isspace():
+        spaces = [m.start() for m in re.finditer(r"\s", text[keep_to:hi])]
+        hi = keep_to + spaces[-1] if spaces else hi
+    return lo, hi
+
+
 def sentence_around(text: str, offset: int, length: int) -> str:
     """The sentence holding ``offset``, or a window of about 320 characters of it around the mention."""
     start, end = next((a, b) for a, b in reversed(split_sentences(text)) if a <= offset)
@@ -45,6 +55,7 @@ def sentence_around(text: str, offset: int, length: int) -> str:
         return text[start:end].strip()
     half = (_CONTEXT_LIMIT - length) // 2
     lo, hi = max(start, offset - half), min(end, offset + length + half)
+    lo, hi = _whole_words(text, lo, hi, start, end, offset, offset + length)
     return ("…" if lo > start else "") + text[lo:hi].strip() + ("…" if hi < end else "")
 
 

@@ -141,6 +141,17 @@ def test_long_sentence_context_is_a_window_around_the_mention() -> None:
     assert len(mention.sentence) <= 330
 
 
+@pytest.mark.parametrize("shift", range(6))
+def test_a_long_sentence_s_window_holds_whole_words(shift: int) -> None:
+    """ "…e Ukrainians" was a window cut inside a word; it starts and ends at white space now."""
+    filler = "x" * shift + " wordy" * 80
+    article, _ = parse_article(f"H\n{filler} Kursk {filler}.\n", "a.txt", ".txt")
+    assert article is not None
+    (mention,) = annotate(article, MATCHER).mentions
+    inner = mention.sentence.removeprefix("…").removesuffix("…")
+    assert inner.startswith("wordy") and inner.endswith("wordy"), mention.sentence
+
+
 # --- the annotator against its previous, per-block version -----------------------------------
 # digest.annotate splits sentences with a prefilter and annotates a paragraph run as one joined
 # text; tests/annotate_reference.py is the straightforward per-block code it replaced.
