@@ -256,9 +256,29 @@ def read_metadata(soup: BeautifulSoup, path: str) -> tuple[PageMeta, list[Proble
         problems.append(Problem("warning", Location(path), message))
 
     author = _author(_clean(metas.get("author")) or _clean(ld.authors()) or _byline(scope))
-    summary = _clean(metas.get("og:description")) or _clean(metas.get("description"))
+    summary = _short(_clean(metas.get("og:description")) or _clean(metas.get("description")))
     meta = PageMeta(title=title or None, date=date, source=source, author=author, url=url, summary=summary)
     return meta, problems
+
+
+#: The longest summary taken from a page, in characters: a description is a sentence or two, but
+#: some pages put their whole article there (1,800 characters on the benchmark's AP stories),
+#: and listings would show it all.
+SUMMARY_LIMIT = 300
+_SENTENCE_STOP_RE = re.compile(r"[.!?…][\"”’')\]]*\s")
+
+
+def _short(summary: str | None) -> str | None:
+    """``summary`` up to :data:`SUMMARY_LIMIT` characters: cut after its last whole sentence
+    that ends past half the limit, else after its last whole word, with "…"."""
+    if summary is None or len(summary) <= SUMMARY_LIMIT:
+        return summary
+    head = summary[: SUMMARY_LIMIT + 1]
+    stops = [m.end() for m in _SENTENCE_STOP_RE.finditer(head) if m.end() > SUMMARY_LIMIT // 2]
+    if stops:
+        return head[: stops[-1]].rstrip()
+    cut = head.rfind(" ")
+    return (head[:cut] if cut > SUMMARY_LIMIT // 2 else head[:SUMMARY_LIMIT]).rstrip(" ,;:-–—") + "…"
 
 
 def _only_h1(soup: BeautifulSoup) -> str | None:

@@ -891,6 +891,30 @@ def test_a_date_shown_on_the_page_is_the_last_source(head: str, body: str, date:
     assert (fields.get("date").isoformat() if fields.get("date") else None, warnings) == (date, [])  # type: ignore[union-attr]
 
 
+AP_LEAD = (
+    "WASHINGTON (AP) - New uncertainty hangs over the Democratic presidential primary as 10 candidates "
+    "meet on the debate stage once again. No longer is there a clear front-runner. The fight for African "
+    "American voters is raging. And there are growing concerns that impeachment may become a distraction "
+    "from the primary. Those issues and more will play out Wednesday night."
+)
+
+
+@pytest.mark.parametrize(
+    ("description", "summary"),
+    [
+        pytest.param("Short and sweet.", "Short and sweet.", id="short-stays"),
+        pytest.param(AP_LEAD, AP_LEAD[: AP_LEAD.index(" And there")], id="cut-after-a-whole-sentence"),
+        pytest.param("word " * 100, ("word " * 60)[:-1] + "…", id="no-sentence-cut-after-a-word"),
+        pytest.param("x" * 400, "x" * 300 + "…", id="no-word-cut-at-the-limit"),
+    ],
+)
+def test_a_page_s_summary_is_at_most_300_characters(description: str, summary: str) -> None:
+    """Some pages put the whole article in og:description; listings show a summary."""
+    fields, _ = meta_of(f"<meta property='og:description' content='{description}'>")
+    assert fields["summary"] == summary
+    assert len(str(fields["summary"])) <= 301
+
+
 def test_unreadable_date_is_a_warning() -> None:
     fields, warnings = meta_of("<meta property='article:published_time' content='yesterday'>")
     assert fields == {}
