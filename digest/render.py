@@ -45,7 +45,7 @@ from digest.markup import (
     safe_url,
     to_html,
 )
-from digest.model import ENTITY_TYPES, TYPE_LABELS, AnnotatedArticle, Digest, Element, Entity, Mention
+from digest.model import ENTITY_TYPES, TYPE_LABELS, AnnotatedArticle, Backlink, Digest, Element, Entity, Mention
 from digest.slugs import slugify, unique_slugs
 from digest.urls import Urls
 
@@ -280,7 +280,12 @@ def highlight(sentence: str, surface: str) -> str:
     )
 
 
-def render_entity(entity: Entity, digest: Digest, options: SiteOptions) -> str:
+def render_entity(entity: Entity, digest: Digest, options: SiteOptions) -> dict[str, str]:
+    """An entity's page, ``{path: Markdown}``: what it is, who it is named with, its quotes, and
+    the articles that mention it with each sentence that does, newest first, in pages of
+    ``options.page_size`` articles (the first at :func:`digest.urls.entity_page`, the others at
+    :func:`digest.urls.listing_page`): a digest's main subject is named in nearly every article,
+    and one page listing thousands of them, sentence by sentence, would be megabytes."""
     urls = options.urls
     page = pages.entity_page(entity.id)
     backlinks = digest.backlinks[entity.id]
@@ -311,10 +316,34 @@ def render_entity(entity: Entity, digest: Digest, options: SiteOptions) -> str:
     out.append("\n## Mentions\n")
     if not backlinks:
         out.append(html_block('<p class="digest-empty">No article in this digest mentions it yet.</p>'))
-        return "".join(out)
+        return {page: "".join(out)}
     articles = "article" if len(backlinks) == 1 else "articles"
     mentions = "mention" if count == 1 else "mentions"
     out.append(html_block(f'<p class="digest-count">{count} {mentions} in {len(backlinks)} {articles}.</p>'))
+    size = max(1, options.page_size)
+    chunks = [backlinks[i : i + size] for i in range(0, len(backlinks), size)]
+    paths = [pages.listing_page(page, n) for n in range(1, len(chunks) + 1)]
+    site: dict[str, str] = {}
+    for index, (path, chunk) in enumerate(zip(paths, chunks, strict=True)):
+        if index:
+            heading = f"{entity.name}: mentions, page {index + 1}"
+            back = link(urls, path, page, f"About {entity.name}")
+            # Out of search: the page holds only its title and sentences already found on their articles.
+            out = [
+                front_matter(title=escape_text(inert_text(heading)), search={"exclude": True}),
+                f"\n# {md_text(heading)}\n",
+            ]
+            out.append(html_block(f"<p>{back}</p>"))
+        out.append(backlinks_html(chunk, urls, path))
+        pager = pager_html(urls, path, paths, index)
+        if pager:
+            out.append(html_block(pager))
+        site[path] = "".join(out)
+    return site
+
+
+def backlinks_html(backlinks: Iterable[Backlink], urls: Urls, page: str) -> str:
+    """Each article that mentions an entity, with the sentences that do, on the page ``page``."""
     items = []
     for backlink in backlinks:
         a = backlink.article.article
@@ -337,8 +366,7 @@ def render_entity(entity: Entity, digest: Digest, options: SiteOptions) -> str:
             f"<li>{link(urls, page, target, a.title)}{when}"
             f'<ul class="digest-contexts" data-search-exclude>{"".join(contexts)}</ul></li>'
         )
-    out.append(html_block(f'<ul class="digest-backlinks">{"".join(items)}</ul>'))
-    return "".join(out)
+    return html_block(f'<ul class="digest-backlinks">{"".join(items)}</ul>')
 
 
 def quotes_html(entity: Entity, digest: Digest, urls: Urls, page: str) -> str:
@@ -752,8 +780,8 @@ def render_site(digest: Digest, options: SiteOptions, memo: RenderMemo | None = 
         backlinks = digest.backlinks[entity.id]
         quoted = [part for pair in digest.quotes.get(entity.id) or () for part in pair]
         key = (entity, digest.co_mentions.get(entity.id) or (), len(backlinks), *backlinks, *quoted)
-        site[path] = memo.page(
-            path, key, lambda entity=entity: render_entity(entity, digest, options), view=entity_view
+        site.update(
+            memo.page(path, key, lambda entity=entity: render_entity(entity, digest, options), view=entity_view)
         )
     memo.keep_only(set(site), digest.articles)
     return site

@@ -72,6 +72,38 @@ def test_sources_index_and_each_source_lists_its_articles(site) -> None:
     assert not planet.select_one("p.digest-pager")  # one page needs no pager
 
 
+def backlink_titles(page) -> list[str]:
+    return [a.get_text() for a in page.select("article ul.digest-backlinks > li > a")]
+
+
+def test_an_entity_s_mentions_are_in_pages_too(site) -> None:
+    """Every story names Kursk: its page lists them in pages of three, with their sentences."""
+    first = site.page("entities/kursk/")
+    assert first.select_one("article h1").get_text(strip=True).rstrip("¶") == "Kursk"
+    assert "7 mentions in 7 articles." in first.select_one("p.digest-count").get_text()
+    assert backlink_titles(first) == ["Story 6", "Story 5", "Story 4"]
+    second = site.page("entities/kursk/page/2/")
+    assert second.select_one("article h1").get_text(strip=True).rstrip("¶") == "Kursk: mentions, page 2"
+    assert second.select_one("article p a").get_text() == "About Kursk"
+    assert second.select_one("article p a")["href"] == "../../"
+    assert backlink_titles(second) == ["Story 3", "Story 2", "Story 1"]
+    context = second.select_one("ul.digest-contexts li")
+    assert "Kursk and Ukraine, story 3." in context.get_text()
+    assert context.select_one("a.digest-context-link")["href"] == "../../../../articles/story-3/#P1"
+    assert backlink_titles(site.page("entities/kursk/page/3/")) == ["Story 0"]
+    pager = first.select_one("p.digest-pager")
+    assert "Page 1 of 3" in pager.get_text()
+    assert {a.get_text(): a["href"] for a in pager.select("a")} == {
+        "2": "page/2/",
+        "3": "page/3/",
+        "Older →": "page/2/",
+    }
+    # The first page is found by search (its name, definition); the others hold nothing of their own.
+    locations = {d["location"] for d in site.search_index()["docs"]}
+    assert "entities/kursk/" in locations
+    assert not {loc for loc in locations if loc.startswith("entities/kursk/page/")}
+
+
 def test_listings_stay_out_of_search(site) -> None:
     docs = site.search_index()["docs"]
     summary = re.compile(r"Summary number \d")
