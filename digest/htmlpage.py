@@ -66,7 +66,7 @@ from digest.ingest import decode
 from digest.markup import plain_text
 from digest.model import Article, Element, Location, Node, Problem
 from digest.textformat import (
-    DATE_IN_TEXT_RE,
+    clean_author,
     collapse_spaces,
     find_date,
     normalize_text,
@@ -255,7 +255,7 @@ def read_metadata(soup: BeautifulSoup, path: str) -> tuple[PageMeta, list[Proble
         message = f"cannot read the date '{_clean(date_texts[0])}'; the article is kept without a date"
         problems.append(Problem("warning", Location(path), message))
 
-    author = _author(_clean(metas.get("author")) or _clean(ld.authors()) or _byline(scope))
+    author = clean_author(_clean(metas.get("author")) or _clean(ld.authors()) or _byline(scope))
     summary = _short(_clean(metas.get("og:description")) or _clean(metas.get("description")))
     meta = PageMeta(title=title or None, date=date, source=source, author=author, url=url, summary=summary)
     return meta, problems
@@ -390,34 +390,6 @@ def _time_datetime(scope: Tag) -> str | None:
 # Byline elements: rel="author" links, itemprop="author", or a class naming a byline.
 _BYLINE_CLASS_RE = re.compile(r"byline|author", re.IGNORECASE)
 _BY_RE = re.compile(r"^(?:by|written by|words by)\s+", re.IGNORECASE)
-# What pages put around the names in an author field: "By By STEVE PEOPLES" (the site's own
-# "By" in the value), "Analysis by", then "Published 2:16 AM EST Nov 20, 2019", a date, or
-# "| NJ Advance Media for NJ.com" after them.
-_AUTHOR_PREFIX_RE = re.compile(
-    r"^(?:(?:analysis|commentary|opinion|story|text|words|reporting|written|posted|published|photos?)\s+)?by\b[\s:]*",
-    re.IGNORECASE,
-)
-_AUTHOR_TAIL_RE = re.compile(r"\s*(?:\|.*|\b(?:published|updated|posted)\b.*)$", re.IGNORECASE)
-_WEEKDAY_TAIL_RE = re.compile(
-    r"[\s,]+(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?$", re.IGNORECASE
-)
-
-
-def _author(value: str | None) -> str | None:
-    """An author field without what pages put around the names (see _AUTHOR_PREFIX_RE): no
-    leading "By", no "Published ..." or "| affiliation" after, no date (and its weekday) at the
-    end. The names and their role ("AP National Political Writer") stay. None if nothing is left."""
-    if not value:
-        return None
-    text = value
-    while (shorter := _AUTHOR_PREFIX_RE.sub("", text, count=1)) != text:
-        text = shorter
-    text = _AUTHOR_TAIL_RE.sub("", text)
-    dates = list(DATE_IN_TEXT_RE.finditer(text))
-    if dates and dates[-1].end() == len(text) and dates[-1].start() > 0:
-        text = _WEEKDAY_TAIL_RE.sub("", text[: dates[-1].start()].rstrip(" ,-–—·"))
-    text = text.strip(" ,;-–—·")
-    return text or None
 
 
 def _byline(scope: Tag) -> str | None:

@@ -28,7 +28,7 @@ from digest.frontmatter import split_front_matter, validate_metadata
 from digest.markup import plain_text
 from digest.mdbody import parse_markdown
 from digest.model import Article, Element, Location, Problem
-from digest.textformat import collapse_spaces, normalize_text, parse_text
+from digest.textformat import collapse_spaces, lead_meta, normalize_text, parse_text
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -129,6 +129,11 @@ def parse_article(text: str, path: str, suffix: str) -> tuple[Article | None, li
         headline, blocks, text_problems = parse_text(body, path, body_line, title=title)
         problems += text_problems
         title = title or headline
+        # A pasted article's byline and date lines are its author and date (the front matter's, if
+        # it gives them, win; the lines go either way, as the page shows them above the text).
+        author, date, blocks = lead_meta(blocks)
+        meta.setdefault("author", author)
+        meta.setdefault("date", date)
         if not blocks and not text_problems:  # front matter only, no line of text
             problems.append(Problem("warning", Location(path, body_line), "has no body text"))
     else:

@@ -221,6 +221,147 @@ def find_date(text: str) -> dt.date | None:
     return None
 
 
+# What pages put around the names in an author field: "By By STEVE PEOPLES" (the site's own
+# "By" in the value), "Analysis by", then "Published 2:16 AM EST Nov 20, 2019", a date, or
+# "| NJ Advance Media for NJ.com" after them.
+_AUTHOR_PREFIX_RE = re.compile(
+    r"^(?:(?:analysis|commentary|opinion|story|text|words|reporting|written|posted|published|photos?)\s+)?by\b[\s:]*",
+    re.IGNORECASE,
+)
+_AUTHOR_TAIL_RE = re.compile(r"\s*(?:\|.*|\b(?:published|updated|posted)\b.*)$", re.IGNORECASE)
+_WEEKDAY_TAIL_RE = re.compile(
+    r"[\s,]+(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?$", re.IGNORECASE
+)
+
+
+def clean_author(value: str | None) -> str | None:
+    """An author field (or byline) without what pages put around the names (see _AUTHOR_PREFIX_RE): no
+    leading "By", no "Published ..." or "| affiliation" after, no date (and its weekday) at the
+    end. The names and their role ("AP National Political Writer") stay. None if nothing is left."""
+    if not value:
+        return None
+    text = value
+    while (shorter := _AUTHOR_PREFIX_RE.sub("", text, count=1)) != text:
+        text = shorter
+    text = _AUTHOR_TAIL_RE.sub("", text)
+    dates = list(DATE_IN_TEXT_RE.finditer(text))
+    if dates and dates[-1].end() == len(text) and dates[-1].start() > 0:
+        text = _WEEKDAY_TAIL_RE.sub("", text[: dates[-1].start()].rstrip(" ,-–—·"))
+    text = text.strip(" ,;-–—·")
+    return text or None
+
+
+# ----------------------------------------------------------------------------- pasted pages
+
+# Lines that copying a web page's text brings along and no article means: the page's buttons,
+# adverts and prompts (compared in lower case, without the punctuation at the end).
+_BOILERPLATE = frozenset(
+    {
+        "advertisement", "skip advertisement", "story continues below advertisement", "ad", "sponsored",
+        "share", "share this", "share this article", "share this story", "share on facebook",
+        "share on twitter", "share via email", "tweet", "email", "print", "copy link", "copied",
+        "sign up for our newsletter", "subscribe", "subscribe now", "subscribe to our newsletter",
+        "read more", "continue reading", "read the full story", "show more", "see more",
+        "comments", "leave a comment", "listen to this article", "save", "saved", "follow",
+    }
+)  # fmt: skip
+# "Read more: <another article's title>", "RELATED: ...": a promotion of other articles.
+_PROMO_RE = re.compile(r"^(?:read more|related|also read|see also|more|watch|listen)\s*:\s*\S", re.IGNORECASE)
+
+
+def is_boilerplate(line: str) -> bool:
+    """Whether a line of pasted text is a web page's furniture, not the article's (see _BOILERPLATE)."""
+    if len(line) > 120:
+        return False
+    return line.rstrip(" .:!»›>→").casefold() in _BOILERPLATE or bool(_PROMO_RE.match(line))
+
+
+# What may stand beside the date on a line of its own: "Published 10:02 AM EST Nov 19, 2019".
+_DATE_LINE_WORDS = frozenset(
+    [
+        "published", "updated", "posted", "last", "modified", "on", "at", "am", "pm", "a", "m", "p",
+        "gmt", "utc", "bst", "cet", "cest", "eet", "eest", "est", "edt", "cst", "cdt", "mst", "mdt",
+        "pst", "pdt", "ist", "jst", "kst", "aest", "msk", "local", "time", "mon", "tue", "tues", "wed",
+        "thu", "thur", "thurs", "fri", "sat", "sun", "monday", "tuesday", "wednesday", "thursday",
+        "friday", "saturday", "sunday",
+    ]
+)  # fmt: skip
+
+
+def date_line(line: str) -> dt.date | None:
+    """The date of a line that is a date and nothing more (a weekday, a time and zone, "Published"
+    or "Updated" aside), or None: a sentence that mentions a date is not one."""
+    if len(line) > 80 or (when := find_date(line)) is None:
+        return None
+    rest = DATE_IN_TEXT_RE.sub(" ", _ISO_DATETIME_RE.sub(" ", _SLASHED_YEAR_FIRST_RE.sub(" ", line)))
+    rest = _ISO_DATE_RE.sub(" ", rest)
+    words = re.findall(r"[^\W\d_]+", rest.casefold())
+    return when if all(word in _DATE_LINE_WORDS for word in words) else None
+
+
+# Lower-case words a byline may hold between its names ("By Jane Doe and John Roe in Kyiv").
+_BYLINE_CONNECTORS = frozenset(
+    [
+        "and",
+        "of",
+        "the",
+        "for",
+        "in",
+        "at",
+        "with",
+        "from",
+        "de",
+        "del",
+        "der",
+        "van",
+        "von",
+        "da",
+        "di",
+        "du",
+        "la",
+        "le",
+        "y",
+    ]
+)
+
+
+def is_byline(text: str) -> bool:
+    """Whether a line is a byline ("By Jane Doe, Reuters", "BY JANE DOE", "By the Associated
+    Press", "By Jane Doe, senior correspondent"): "By", then names, not a sentence that starts with
+    the word ("By Monday, the talks had stalled": more than two lower-case words that are not
+    connectors)."""
+    match = re.match(r"(?:By|BY|by)\s+(\S.*)$", text)
+    if match is None or len(text) > 100 or text.endswith(("!", "?")):
+        return False
+    words = re.findall(r"[^\W\d_][\w'’.-]*", match.group(1))
+    if not words or not (words[0][0].isupper() or words[0].casefold() == "the"):
+        return False
+    lower = [w for w in words if w[0].islower() and w.casefold() not in _BYLINE_CONNECTORS]
+    return len(lower) <= 2
+
+
+def lead_meta(blocks: list[Element]) -> tuple[str | None, dt.date | None, list[Element]]:
+    """The byline ("By Jane Doe, Reuters") and date lines that open a pasted article, and the
+    blocks without them: ``(author, date, blocks)``. Only the first three blocks are looked at,
+    each a plain paragraph, and the first of each kind is taken; what is not a byline or a date
+    ends the look."""
+    author: str | None = None
+    date: dt.date | None = None
+    taken = 0
+    for block in blocks[:3]:
+        if block.tag != "p" or not all(isinstance(child, str) for child in block.children):
+            break
+        text = "".join(block.children)  # type: ignore[arg-type]
+        if author is None and is_byline(text):
+            author = clean_author(text)
+        elif date is None and (when := date_line(text)) is not None:
+            date = when
+        else:
+            break
+        taken += 1
+    return author, date, blocks[taken:]
+
+
 def _weighted_length(text: str) -> int:
     """Length of ``text`` as X counts it for the 280-character limit: every URL costs 23."""
     return len(_URL_RE.sub("x" * 23, text))
@@ -364,6 +505,7 @@ def parse_text(
         headline = numbered[0][1]
         numbered = numbered[1:]
 
+    numbered = [(number, text) for number, text in numbered if not is_boilerplate(text)]
     if not numbered:
         problem = Problem("warning", Location(path, headline_line), "has a headline but no body text")
         return headline, [], [problem]

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from digest.markup import plain_text
 from digest.model import Element, Node
-from digest.textformat import find_date, linkify, normalize_text, parse_date, parse_text, safe_href
+from digest.textformat import (
+    date_line,
+    find_date,
+    is_boilerplate,
+    is_byline,
+    lead_meta,
+    linkify,
+    normalize_text,
+    parse_date,
+    parse_text,
+    safe_href,
+)
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_9243ca9ca10ac7ac.txt"
 
@@ -358,3 +371,113 @@ def test_any_text_parses_to_safe_literal_tree(text: str) -> None:
 def test_linkify_keeps_every_character(text: str) -> None:
     flat = "".join(n if isinstance(n, str) else n.children[0] for n in linkify(text))  # type: ignore[union-attr]
     assert flat == text
+
+
+# --- text pasted from a web page ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "boilerplate"),
+    [
+        ("Advertisement", True),
+        ("Skip Advertisement", True),
+        ("SHARE", True),
+        ("Sign up for our newsletter.", True),
+        ("Continue reading »", True),
+        ("Read more: Russia fires ATACMS, claims", True),
+        ("RELATED: Kursk offensive stalls", True),
+        ("Share prices fell sharply on Monday.", False),  # a sentence that starts with the word
+        ("Advertisement revenue fell by a third, the company said.", False),
+        ("More than 100 drones were launched overnight.", False),  # "More" without a colon
+        ("Read more: " + "x" * 120, False),  # too long for a promotion line
+    ],
+)
+def test_is_boilerplate(line: str, boilerplate: bool) -> None:
+    assert is_boilerplate(line) is boilerplate
+
+
+@pytest.mark.parametrize(
+    ("line", "date"),
+    [
+        ("November 20, 2024", "2024-11-20"),
+        ("Published 10:02 AM EST Nov 19, 2019", "2019-11-19"),
+        ("Updated: Wed 20 Nov 2024 08.15 GMT", "2024-11-20"),
+        ("2024-11-20T08:15:00Z", "2024-11-20"),
+        ("The war began on 24 February 2022.", None),  # a sentence with a date
+        ("Kyiv, 20 November 2024", None),  # a dateline with a place: not only a date
+        ("Photo: AP", None),
+    ],
+)
+def test_date_line(line: str, date: str | None) -> None:
+    got = date_line(line)
+    assert (got.isoformat() if got else None) == date
+
+
+def P_(text: str) -> Element:
+    return Element("p", {}, [text])
+
+
+@pytest.mark.parametrize(
+    ("blocks", "author", "date", "rest"),
+    [
+        ([P_("By Jane Doe, Reuters"), P_("November 20, 2024"), P_("Body.")], "Jane Doe, Reuters", "2024-11-20", 1),
+        ([P_("November 20, 2024"), P_("BY JANE DOE"), P_("Body.")], "JANE DOE", "2024-11-20", 1),
+        ([P_("Body first."), P_("By Jane Doe")], None, None, 2),  # only at the top
+        ([P_("By the end of the week, the talks had stalled and nobody knew what would happen next in Kyiv.")] * 2,
+         None, None, 2),  # a long sentence that starts with "By"
+        ([P_("By Jane Doe"), P_("By John Roe"), P_("Body.")], "Jane Doe", None, 2),  # one of each kind
+    ],
+)  # fmt: skip
+def test_lead_meta(blocks: list[Element], author: str | None, date: str | None, rest: int) -> None:
+    got_author, got_date, remaining = lead_meta(blocks)
+    assert (got_author, got_date.isoformat() if got_date else None, len(remaining)) == (author, date, rest)
+
+
+PASTED = """Kyiv hit by overnight drone attack
+By Jane Doe, Reuters
+November 20, 2024
+Share
+Advertisement
+Ukraine's capital Kyiv was hit by a large drone attack overnight, officials said on Wednesday.
+Read more: Russia fires ATACMS, claims
+Air defences shot down most of the drones, the city administration said.
+Sign up for our newsletter
+"""
+
+
+def test_a_pasted_article_keeps_its_text_and_byline_and_loses_the_page_s_furniture() -> None:
+    from digest.ingest import parse_article
+
+    article, problems = parse_article(PASTED, "seeds/paste.txt", ".txt")
+    assert problems == [] and article is not None
+    assert (article.title, article.author, article.date) == (
+        "Kyiv hit by overnight drone attack",
+        "Jane Doe, Reuters",
+        dt.date(2024, 11, 20),
+    )
+    assert [plain_text(b.children) for b in article.body] == [
+        "Ukraine's capital Kyiv was hit by a large drone attack overnight, officials said on Wednesday.",
+        "Air defences shot down most of the drones, the city administration said.",
+    ]
+    # The front matter's author and date win over the lines.
+    article, _ = parse_article("---\nauthor: Desk\ndate: 2024-11-21\n---\n" + PASTED, "seeds/paste.txt", ".txt")
+    assert article is not None and (article.author, article.date) == ("Desk", dt.date(2024, 11, 21))
+
+
+@pytest.mark.parametrize(
+    ("line", "byline"),
+    [
+        ("By Jane Doe, Reuters", True),
+        ("BY JANE DOE", True),
+        ("By the Associated Press", True),
+        ("By Jane Doe, senior correspondent", True),
+        ("By Jane Doe and John Roe in Kyiv", True),
+        ("By J. R. Smith", True),
+        ("By Monday, the talks had stalled.", False),
+        ("By the end of the week, the talks had stalled.", False),
+        ("By 2025 the war had ended", False),
+        ("Byline", False),
+    ],
+)
+def test_is_byline(line: str, byline: bool) -> None:
+    assert is_byline(line) is byline
