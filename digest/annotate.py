@@ -196,13 +196,15 @@ class Sentences:
             # so each block start is a new start; the sentence before it ends at the separator.
             starts += block_starts[1:]
             starts.sort()
-            after = starts[1:]
-            ends = [*map(operator.sub, after, map(frozenset(block_starts).__contains__, after)), len(text)]
+            ends = [*starts[1:], len(text)]
+            for block_start in block_starts[1:]:  # a few per article: cheaper than a pass over all
+                ends[bisect.bisect_left(starts, block_start) - 1] -= 1
         self.starts = starts
         self.ends = ends
         # The context of each sentence, shared by its mentions; built on first use. Index i + 1
         # is sentence i (as bisect_right counts), None where a sentence is too long to show whole.
         self._contexts: list[str | None] | None = None
+        self._long = False  # whether a sentence is too long to show whole (set with _contexts)
 
     def around(self, offset: int, length: int) -> str:
         """The sentence holding ``offset``, or a window of it around the mention if very long."""
@@ -224,6 +226,7 @@ class Sentences:
             text[a:b].strip() if b - a <= _CONTEXT_LIMIT else None for a, b in zip(self.starts, self.ends, strict=True)
         ]
         contexts.insert(0, None)
+        self._long = contexts.count(None) > 1  # (index 0 is None anyway)
         return contexts
 
     def around_all(self, offsets: list[int], mentions: list[str]) -> list[str]:
@@ -232,7 +235,7 @@ class Sentences:
         if contexts is None:
             contexts = self._contexts = self._all_contexts()
         found = list(map(contexts.__getitem__, map(bisect.bisect_right, itertools.repeat(self.starts), offsets)))
-        if None in found:  # a long sentence: a window around each of its mentions
+        if self._long and None in found:  # a long sentence: a window around each of its mentions
             found = [
                 context if context is not None else self.around(offset, len(mention))
                 for context, offset, mention in zip(found, offsets, mentions, strict=True)
@@ -386,7 +389,10 @@ def _annotate_run(
         mentions += new_mentions
         parts[1::2] = new_mentions
         children_of = _cut(parts, bounds, texts, block_starts) if len(blocks) > 1 else [list(filter(None, parts))]
-    with_ids = map(operator.or_, map(_ATTRS, blocks), map(dict.fromkeys, itertools.repeat(("id",)), anchors))
+    with_ids = map(dict.fromkeys, itertools.repeat(("id",)), anchors)
+    attrs = list(map(_ATTRS, blocks))
+    if any(attrs):  # the usual paragraph has none: its attributes are only its id
+        with_ids = map(operator.or_, attrs, with_ids)
     return list(map(Element, map(_TAG, blocks), with_ids, children_of))
 
 
@@ -407,8 +413,10 @@ def _cut(parts: list[Node], bounds: list[int], texts: list[str], block_starts: l
         at = end - bounds[j]
         if j == piece:  # no mention in the block
             out.append([text])
-        else:
-            children = [parts[piece][lo:], *parts[piece + 1 : j], parts[j][:at]]  # type: ignore[index]
+        else:  # the pieces from the block's first to its last, those two cut at the separators
+            children = parts[piece : j + 1]
+            children[0] = children[0][lo:]  # type: ignore[index]
+            children[-1] = children[-1][:at]  # type: ignore[index]
             out.append(list(filter(None, children)))
         piece, lo = j, at + 1
     return out

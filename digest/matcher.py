@@ -466,10 +466,11 @@ class Matcher:
         parts = self._split(text)
         ids: list[str] = []
         if len(parts) > 1:
-            ids = list(map(self._ids.get, parts[1::2]))  # type: ignore[arg-type]
-            if None in ids:  # written with other spaces or apostrophes than the glossary
-                light, table = self._light_ids, _LIGHT_TABLE
-                ids = [i or light[s.translate(table)] for i, s in zip(ids, parts[1::2], strict=True)]
+            try:
+                ids = list(map(self._ids.__getitem__, parts[1::2]))
+            except KeyError:  # written with other spaces or apostrophes than the glossary
+                light, table, known = self._light_ids, _LIGHT_TABLE, self._ids
+                ids = [known.get(s) or light[s.translate(table)] for s in parts[1::2]]
         if self._rest is not None:
             other = self._rest.find(text)
             if other:
