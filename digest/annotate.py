@@ -388,7 +388,11 @@ def _annotate_run(
         new_mentions = _make_mentions(zip(ids, surfaces, firsts, anchor_of, contexts, strict=False))
         mentions += new_mentions
         parts[1::2] = new_mentions
-        children_of = _cut(parts, bounds, texts, block_starts) if len(blocks) > 1 else [list(filter(None, parts))]
+        children_of = (
+            _cut(parts, bounds, texts, block_starts, mentions_before)
+            if len(blocks) > 1
+            else [list(filter(None, parts))]
+        )
     with_ids = map(dict.fromkeys, itertools.repeat(("id",)), anchors)
     attrs = list(map(_ATTRS, blocks))
     if any(attrs):  # the usual paragraph has none: its attributes are only its id
@@ -396,16 +400,19 @@ def _annotate_run(
     return list(map(Element, map(_TAG, blocks), with_ids, children_of))
 
 
-def _cut(parts: list[Node], bounds: list[int], texts: list[str], block_starts: list[int]) -> list[list[Node]]:
+def _cut(
+    parts: list[Node], bounds: list[int], texts: list[str], block_starts: list[int], mentions_before: list[int]
+) -> list[list[Node]]:
     """The children of each block (``texts[k]`` starting at ``block_starts[k]`` in the joined
-    text), from the ``parts`` of the joined text (``parts[j]`` starting at ``bounds[j]``).
+    text), from the ``parts`` of the joined text (``parts[j]`` starting at ``bounds[j]``), given
+    how many mentions start before each block's end (the last: all of them).
 
     Empty strings are left out of a block with mentions; one without keeps its text as it was.
     """
     seps = [start - 1 for start in block_starts[1:]]  # each inside a text piece, never a mention
-    # The piece each separator is in, and where in it; then the end of the last block.
-    where = [j - 1 for j in map(bisect.bisect_right, itertools.repeat(bounds), seps)]
-    where.append(len(parts) - 1)
+    # The piece each separator is in (after m mentions, the text piece parts[2m]), and where in
+    # it; then the end of the last block, in the last piece.
+    where = list(map(operator.mul, mentions_before, itertools.repeat(2)))
     seps.append(bounds[-1])
     out: list[list[Node]] = []
     piece, lo = 0, 0  # the current block starts at parts[piece][lo]
