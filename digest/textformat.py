@@ -301,28 +301,8 @@ def date_line(line: str) -> dt.date | None:
 
 # Lower-case words a byline may hold between its names ("By Jane Doe and John Roe in Kyiv").
 _BYLINE_CONNECTORS = frozenset(
-    [
-        "and",
-        "of",
-        "the",
-        "for",
-        "in",
-        "at",
-        "with",
-        "from",
-        "de",
-        "del",
-        "der",
-        "van",
-        "von",
-        "da",
-        "di",
-        "du",
-        "la",
-        "le",
-        "y",
-    ]
-)
+    ["and", "of", "the", "for", "in", "at", "with", "from", "de", "del", "der", "van", "von", "da", "di", "du", "la", "le", "y"]
+)  # fmt: skip
 
 
 def is_byline(text: str) -> bool:
