@@ -36,7 +36,14 @@ from digest.generate import RESERVED_SLUGS, Generator
 from digest.model import Glossary, HasProblems, Location, Problem
 from digest.ner import NerUnavailable, Recognizer, load_recognizer
 from digest.slugs import slugify
-from digest.suggest import Suggestion, article_texts, description_sentence, distinct_aliases, reads_as_english, suggest
+from digest.suggest import (
+    Suggestion,
+    article_texts,
+    description_sentence,
+    distinct_aliases,
+    reads_as_english,
+    suggest_from_texts,
+)
 
 log = logging.getLogger("mkdocs.digest")
 
@@ -281,8 +288,11 @@ def run_check(generator: Generator, *, min_count: int = 2, ner: bool | None = No
     loaded = _recognizer(glossary, known, ner)
     recognizer, label = loaded if loaded else (None, None)
     # The rules and the recogniser read English: on other languages they suggest common nouns.
-    english = [article for article in articles if reads_as_english(article_texts(article))]
-    suggestions = suggest(english, glossary.entities, known=known, min_count=min_count, recognizer=recognizer)
+    texts = {article.path: article_texts(article) for article in articles}
+    english = {path: words for path, words in texts.items() if reads_as_english(words)}
+    suggestions = suggest_from_texts(
+        english, glossary.entities, known=known, min_count=min_count, recognizer=recognizer
+    )
     return Report(
         problems=[*glossary_problems, *article_problems],
         articles=len(articles),

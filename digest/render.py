@@ -280,6 +280,9 @@ def highlight(sentence: str, surface: str) -> str:
     )
 
 
+_Item = TypeVar("_Item")
+
+
 def render_entity(entity: Entity, digest: Digest, options: SiteOptions) -> dict[str, str]:
     """An entity's page, ``{path: Markdown}``: what it is, who it is named with, its quotes, and
     the articles that mention it with each sentence that does, newest first, in pages of
@@ -320,9 +323,7 @@ def render_entity(entity: Entity, digest: Digest, options: SiteOptions) -> dict[
     articles = "article" if len(backlinks) == 1 else "articles"
     mentions = "mention" if count == 1 else "mentions"
     out.append(html_block(f'<p class="digest-count">{count} {mentions} in {len(backlinks)} {articles}.</p>'))
-    size = max(1, options.page_size)
-    chunks = [backlinks[i : i + size] for i in range(0, len(backlinks), size)]
-    paths = [pages.listing_page(page, n) for n in range(1, len(chunks) + 1)]
+    paths, chunks = split_into_pages(page, backlinks, options.page_size)
     site: dict[str, str] = {}
     for index, (path, chunk) in enumerate(zip(paths, chunks, strict=True)):
         if index:
@@ -431,6 +432,15 @@ def pager_html(urls: Urls, page: str, paths: list[str], current: int) -> str:
     return f'<p class="digest-pager" data-search-exclude>Page {current + 1} of {last + 1}: {" ".join(parts)}</p>'
 
 
+def split_into_pages(first: str, items: list[_Item], page_size: int) -> tuple[list[str], list[list[_Item]]]:
+    """The pages of a listing whose first page is ``first``: their paths (see
+    :func:`digest.urls.listing_page`) and the ``page_size`` items (at least 1) of each. An
+    empty listing is one empty page."""
+    size = max(1, page_size)
+    chunks = [items[i : i + size] for i in range(0, len(items), size)] or [[]]
+    return [pages.listing_page(first, n) for n in range(1, len(chunks) + 1)], chunks
+
+
 def paginated(
     first: str, title: str, articles: list[AnnotatedArticle], options: SiteOptions, intro: Callable[[str], str]
 ) -> dict[str, str]:
@@ -439,9 +449,7 @@ def paginated(
     The first page is ``first``; the others follow :func:`digest.urls.listing_page`. ``intro``
     gives the HTML shown above the list on a page (it may link relative to that page).
     """
-    size = max(1, options.page_size)
-    chunks = [articles[i : i + size] for i in range(0, len(articles), size)] or [[]]
-    paths = [pages.listing_page(first, n) for n in range(1, len(chunks) + 1)]
+    paths, chunks = split_into_pages(first, articles, options.page_size)
     out: dict[str, str] = {}
     for index, (path, chunk) in enumerate(zip(paths, chunks, strict=True)):
         heading = title if index == 0 else f"{title}, page {index + 1}"
